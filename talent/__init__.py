@@ -1,0 +1,1 @@
+"""The ``talent`` command: orchestration of crawl → load → resolve → export → report."""
