@@ -74,3 +74,12 @@ class LandedRecord:
     record: PaperRecord | ProfileRecord
     source_url: str
     body_sha256: str
+
+
+@dataclass(slots=True)
+class RejectRecord:
+    """A response we could not turn into records: kept with its URL and reason, never silently dropped."""
+
+    url: str
+    reason: str
+    status: int | None = None

@@ -15,7 +15,10 @@ from pathlib import Path
 DEFAULT_WAREHOUSE = Path("warehouse/talent.duckdb")
 
 # Modules that contribute sub-commands, in the order `talent --help` lists them.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "talent.crawl_cli",
+    "warehouse.cli",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,65 @@
+"""Small helpers every parser shares: tiers from decision strings, text clean-up, email → domain."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+from scrapers.items import TIER_RANK
+
+_TIER_WORDS = (("oral", "oral"), ("spotlight", "spotlight"), ("highlight", "oral"), ("poster", "poster"))
+
+
+class ParseError(ValueError):
+    """A body that cannot be read as the format it claims to be; the message names the problem."""
+
+
+def tier_from_text(text: str | None) -> str | None:
+    """Map a decision / event / venue string ("Accept (oral)", "NeurIPS 2023 spotlight") to a tier.
+
+    Returns None when the string carries no tier (2022's plain "Accept"), so the caller can look elsewhere.
+    """
+    if not text:
+        return None
+    lowered = text.lower()
+    for word, tier in _TIER_WORDS:
+        if word in lowered:
+            return tier
+    return None
+
+
+def higher_tier(a: str | None, b: str | None) -> str | None:
+    """The more prominent of two tiers (oral > spotlight > poster); None loses to anything."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if TIER_RANK[a] >= TIER_RANK[b] else b
+
+
+def clean_text(value: object) -> str | None:
+    """Unescape HTML entities, fold odd whitespace (incl. BOM / zero-width) and return None for blanks."""
+    if value is None:
+        return None
+    text = html.unescape(str(value))
+    text = text.replace("\ufeff", "").replace("\u200b", "")
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text or None
+
+
+def email_domain(value: str | None) -> str | None:
+    """The domain part of an email address, lower-cased; we never keep the address itself."""
+    if not value or "@" not in value:
+        return None
+    domain = value.rsplit("@", 1)[1].strip().lower().strip(".")
+    return domain or None
+
+
+def track_from_text(*texts: str | None) -> str:
+    """'datasets_and_benchmarks' when any string names that track, else 'main'."""
+    for text in texts:
+        if text and re.search(r"datasets?[\s_&]*(and|&)?[\s_]*benchmarks?", text, re.IGNORECASE):
+            return "datasets_and_benchmarks"
+    return "main"

@@ -1,0 +1,148 @@
+"""The landing pipeline: every crawl writes one JSON Lines file, plus a rejects file and a manifest.
+
+Landing files are the contract between crawling and loading. Each line carries the crawl id, source,
+source URL, fetch time and the SHA-256 of the response body, so the warehouse can trace every value to
+the bytes it came from. The crawl id lives in the spider's JOBDIR state: a resumed crawl appends to the
+same file instead of starting a new one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any, Self
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from scrapers.items import LandedRecord, RejectRecord
+
+logger = logging.getLogger(__name__)
+
+
+def new_crawl_id(source: str) -> str:
+    """Sortable and unique: UTC time to the second, the source, and a random suffix."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"{stamp}-{source}-{uuid.uuid4().hex[:8]}"
+
+
+def _open_for_append(path: Path) -> IO[str]:
+    """Open a JSON Lines file for appending, first cutting a partial last line left by a hard kill."""
+    if path.exists() and path.stat().st_size:
+        with path.open("rb+") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - 1))
+            if handle.read(1) != b"\n":
+                data = path.read_bytes()
+                cut = data.rfind(b"\n") + 1
+                handle.truncate(cut)
+                logger.warning("cut a partial last line (%d bytes) from %s", size - cut, path)
+    return path.open("a", encoding="utf-8")
+
+
+class LandingWriterPipeline:
+    """Writes LandedRecord items to ``{LANDING_DIR}/{source}/{crawl_id}.jsonl`` and rejects beside it."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.landing_dir = Path(crawler.settings.get("LANDING_DIR"))
+        self.records: IO[str] | None = None
+        self.rejects: IO[str] | None = None
+        self.crawl_id = ""
+        self.source = ""
+        self.started_at = ""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.write_manifest, signal=signals.spider_closed)
+        return pipeline
+
+    @property
+    def folder(self) -> Path:
+        return self.landing_dir / self.source
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        assert spider is not None
+        self.source = spider.name
+        state: dict[str, Any] = getattr(spider, "state", None) or {}
+        self.crawl_id = state.get("crawl_id") or getattr(spider, "crawl_id", None) or new_crawl_id(spider.name)
+        self.started_at = state.get("started_at") or datetime.now(UTC).isoformat()
+        if hasattr(spider, "state"):
+            spider.state["crawl_id"] = self.crawl_id
+            spider.state["started_at"] = self.started_at
+        spider.crawl_id = self.crawl_id
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.records = _open_for_append(self.folder / f"{self.crawl_id}.jsonl")
+        self.rejects = _open_for_append(self.folder / f"{self.crawl_id}.rejects.jsonl")
+        logger.info("landing crawl %s in %s", self.crawl_id, self.folder)
+
+    def process_item(self, item: Any) -> Any:
+        stats = self.crawler.stats
+        now = datetime.now(UTC).isoformat()
+        if isinstance(item, RejectRecord):
+            assert self.rejects is not None
+            line = {
+                "crawl_id": self.crawl_id,
+                "source": self.source,
+                "url": item.url,
+                "status": item.status,
+                "reason": item.reason,
+                "seen_at": now,
+            }
+            self.rejects.write(json.dumps(line, ensure_ascii=False) + "\n")
+            self.rejects.flush()
+            if stats is not None:
+                stats.inc_value("landing/rejects")
+            logger.warning("rejected %s: %s", item.url, item.reason)
+            raise DropItem(f"rejected {item.url}: {item.reason}")
+        if not isinstance(item, LandedRecord):
+            raise DropItem(f"not a landing record: {type(item).__name__}")
+        assert self.records is not None
+        record = item.record
+        line = {
+            "crawl_id": self.crawl_id,
+            "source": self.source,
+            "record_type": record.record_type,
+            "record_key": record.record_key,
+            "source_url": item.source_url,
+            "fetched_at": now,
+            "body_sha256": item.body_sha256,
+            "data": record.to_dict(),
+        }
+        self.records.write(json.dumps(line, ensure_ascii=False) + "\n")
+        self.records.flush()
+        if stats is not None:
+            stats.inc_value(f"landing/{record.record_type}s")
+        return item
+
+    def close_spider(self) -> None:
+        for handle in (self.records, self.rejects):
+            if handle is not None:
+                handle.close()
+
+    def write_manifest(self, spider: Any, reason: str) -> None:
+        """After the crawl: its id, finish reason and stats, so operators see what a file holds."""
+        if not self.crawl_id:
+            return
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        manifest = {
+            "crawl_id": self.crawl_id,
+            "source": self.source,
+            "spider_args": getattr(spider, "arguments", {}),
+            "started_at": self.started_at,
+            "closed_at": datetime.now(UTC).isoformat(),
+            "finish_reason": reason,
+            "stats": {key: value for key, value in stats.items() if isinstance(value, int | float | str)},
+        }
+        path = self.folder / f"{self.crawl_id}.manifest.json"
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
+        tmp.replace(path)

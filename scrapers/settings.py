@@ -1,0 +1,59 @@
+"""Scrapy settings: the project template's polite values, plus our landing and backoff components.
+
+Every knob lives here; spiders read them through ``self.settings``. The offline demo overrides the
+delays for the loopback mirror from the command line (``talent crawl`` does it), never by editing this.
+"""
+
+BOT_NAME = "talent-tracker"
+SPIDER_MODULES = ["scrapers.spiders"]
+NEWSPIDER_MODULE = "scrapers.spiders"
+
+# Identify ourselves with a way to reach us, and obey robots.txt.
+USER_AGENT = (
+    "talent-tracker/0.1 (research crawler of public conference author lists; "
+    "+https://github.com/talent-tracker/talent-tracker; mailto:talent-tracker@users.noreply.github.com)"
+)
+ROBOTSTXT_OBEY = True
+
+# Politeness: one request at a time per host, a delay, and AutoThrottle adapting it to server latency.
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+
+# Retries: our middleware replaces Scrapy's to honour Retry-After and back off exponentially.
+RETRY_ENABLED = True
+RETRY_TIMES = 6
+RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
+BACKOFF_BASE_SECONDS = 1.0
+BACKOFF_MAX_SECONDS = 120.0
+RETRY_AFTER_MAX_SECONDS = 600.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapers.middlewares.BackoffRetryMiddleware": 550,
+    "scrapers.middlewares.AuthTokenMiddleware": 560,
+}
+
+# A truncated body is a failed download (recorded as a reject after retries), never a short record.
+DOWNLOAD_FAIL_ON_DATALOSS = True
+
+ITEM_PIPELINES = {"scrapers.pipelines.LandingWriterPipeline": 300}
+LANDING_DIR = "data/landing"
+
+# Upstream base URLs; the offline demo points them at the local mirror.
+VIRTUAL_BASE_URL = "https://neurips.cc"
+PROCEEDINGS_BASE_URL = "https://proceedings.neurips.cc"
+OPENREVIEW_API_V1_URL = "https://api.openreview.net"
+OPENREVIEW_API_V2_URL = "https://api2.openreview.net"
+OPENREVIEW_PAGE_SIZE = 1000
+# Name of the environment variable holding an OpenReview token; the value is never logged or stored.
+OPENREVIEW_TOKEN_ENV = "OPENREVIEW_TOKEN"
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False

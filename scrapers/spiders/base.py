@@ -1,0 +1,77 @@
+"""What every harvesting spider shares: validated arguments, landing and rejecting, error handling.
+
+Spiders only navigate. They call pure parsers from ``scrapers.parsing`` and wrap each result as a
+LandedRecord (with the body hash) or a RejectRecord (with URL and reason), so a malformed page is
+recorded and the crawl goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from scrapers.items import LandedRecord, PaperRecord, ProfileRecord, RejectRecord
+
+FIRST_YEAR, LAST_YEAR = 1987, 2100
+
+
+class SpiderArgumentError(ValueError):
+    """A spider argument that is missing or out of range; the message says which and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConferenceYear:
+    """The validated ``-a conference=… -a year=…`` arguments every harvesting spider takes."""
+
+    conference: str
+    year: int
+
+    @classmethod
+    def from_args(cls, conference: str | None, year: str | int | None, default_conference: str) -> ConferenceYear:
+        name = (conference or default_conference).strip().lower()
+        if not name.isalnum():
+            raise SpiderArgumentError(f"conference must be letters and digits, got {conference!r}")
+        try:
+            value = int(str(year))
+        except ValueError as exc:
+            raise SpiderArgumentError(f"year must be a number, got {year!r}") from exc
+        if not FIRST_YEAR <= value <= LAST_YEAR:
+            raise SpiderArgumentError(f"year {value} is outside {FIRST_YEAR}–{LAST_YEAR}")
+        return cls(conference=name, year=value)
+
+
+def body_sha256(response: Response) -> str:
+    return hashlib.sha256(response.body).hexdigest()
+
+
+class HarvestSpider(scrapy.Spider):
+    """Base class: subclasses implement ``start()`` and parse callbacks."""
+
+    default_conference = "neurips"
+
+    def __init__(self, conference: str | None = None, year: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.target = ConferenceYear.from_args(conference, year, self.default_conference)
+        self.arguments = {"conference": self.target.conference, "year": self.target.year, **kwargs}
+
+    def land(self, record: PaperRecord | ProfileRecord, response: Response) -> LandedRecord:
+        return LandedRecord(record=record, source_url=response.url, body_sha256=body_sha256(response))
+
+    def reject(self, url: str, reason: str, status: int | None = None) -> RejectRecord:
+        self.crawler.stats.inc_value(f"rejects/{self.name}")
+        return RejectRecord(url=url, reason=reason, status=status)
+
+    def on_error(self, failure: Failure):
+        """Errback: a request that failed after its retries becomes a reject, and the crawl goes on."""
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(HttpError):
+            response = failure.value.response
+            yield self.reject(request.url, f"HTTP {response.status}", status=response.status)
+            return
+        yield self.reject(request.url, f"{failure.type.__name__}: {failure.getErrorMessage()}")

@@ -1,0 +1,91 @@
+"""Harvest the proceedings site: the year index, then each paper's ``-Metadata.json``.
+
+This is the one-request-per-paper path (institutions exist only per paper). When Metadata.json is
+missing, broken or has no institutions, the paper page's ``citation_author`` tags give the authors.
+
+``scrapy crawl neurips_proceedings -a year=2019 [-a base_url=https://proceedings.neurips.cc]``
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from scrapers.parsing.common import ParseError
+from scrapers.parsing.proceedings import (
+    IndexEntry,
+    has_institutions,
+    metadata_url,
+    parse_metadata_json,
+    parse_paper_page,
+    parse_year_index,
+)
+from scrapers.spiders.base import HarvestSpider
+
+
+class NeuripsProceedingsSpider(HarvestSpider):
+    name = "neurips_proceedings"
+
+    def __init__(self, base_url: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.base_url = base_url
+
+    def index_url(self) -> str:
+        base = (self.base_url or self.settings.get("PROCEEDINGS_BASE_URL")).rstrip("/")
+        return f"{base}/paper_files/paper/{self.target.year}"
+
+    async def start(self) -> AsyncIterator[Any]:
+        yield scrapy.Request(self.index_url(), callback=self.parse_index, errback=self.on_error)
+
+    def parse_index(self, response: Response):
+        entries = parse_year_index(response.text, response.url)
+        self.crawler.stats.set_value("proceedings/index_entries", len(entries))
+        if not entries:
+            yield self.reject(response.url, "year index lists no papers", status=response.status)
+            return
+        for entry in entries:
+            yield scrapy.Request(
+                metadata_url(entry.abstract_url),
+                callback=self.parse_metadata,
+                errback=self.metadata_failed,
+                cb_kwargs={"entry": entry},
+            )
+
+    def parse_metadata(self, response: Response, entry: IndexEntry):
+        try:
+            paper = parse_metadata_json(response.body, entry, self.target.conference, self.target.year)
+        except ParseError as exc:
+            self.crawler.stats.inc_value("proceedings/metadata_unreadable")
+            yield self.reject(response.url, str(exc), status=response.status)
+            yield self._paper_page_request(entry, reason="metadata unreadable")
+            return
+        if not has_institutions(paper):
+            self.crawler.stats.inc_value("proceedings/metadata_without_institutions")
+            yield self._paper_page_request(entry, reason="metadata has no institutions")
+            return
+        yield self.land(paper, response)
+
+    def metadata_failed(self, failure: Failure):
+        entry: IndexEntry = failure.request.cb_kwargs["entry"]  # type: ignore[attr-defined]
+        self.crawler.stats.inc_value("proceedings/metadata_failed")
+        yield from self.on_error(failure)
+        yield self._paper_page_request(entry, reason="metadata request failed")
+
+    def _paper_page_request(self, entry: IndexEntry, reason: str) -> scrapy.Request:
+        self.logger.info("falling back to the paper page for %s (%s)", entry.paper_hash, reason)
+        self.crawler.stats.inc_value("proceedings/paper_page_fallbacks")
+        return scrapy.Request(
+            entry.abstract_url, callback=self.parse_paper_page, errback=self.on_error, cb_kwargs={"entry": entry}
+        )
+
+    def parse_paper_page(self, response: Response, entry: IndexEntry):
+        try:
+            paper = parse_paper_page(response.text, entry, self.target.conference, self.target.year)
+        except ParseError as exc:
+            yield self.reject(response.url, str(exc), status=response.status)
+            return
+        yield self.land(paper, response)

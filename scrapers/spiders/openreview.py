@@ -1,0 +1,117 @@
+"""Harvest accepted papers from the OpenReview API.
+
+API v1 (2021–2022) lists submissions by invitation with offset/limit; API v2 (2023 on) lists notes by
+``content.venueid`` with keyset pagination (``sort=id`` and ``after``). Rejected, withdrawn and
+desk-rejected submissions are counted and excluded. An OpenReview token, when the environment has one,
+is added by AuthTokenMiddleware and never stored.
+
+``scrapy crawl openreview -a year=2022 [-a venue=NeurIPS.cc -a api=v1]``
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import urlencode
+
+import scrapy
+from scrapy.http import Response
+
+from scrapers.parsing.common import ParseError
+from scrapers.parsing.openreview import Excluded, note_to_paper, parse_notes_page
+from scrapers.spiders.base import HarvestSpider, SpiderArgumentError
+
+V2_FROM_YEAR = 2023
+
+
+class OpenReviewSpider(HarvestSpider):
+    name = "openreview"
+
+    def __init__(
+        self, venue: str = "NeurIPS.cc", api: str | None = None, base_url: str | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.venue = venue
+        self.api = api or ("v2" if self.target.year >= V2_FROM_YEAR else "v1")
+        if self.api not in ("v1", "v2"):
+            raise SpiderArgumentError(f"api must be v1 or v2, got {api!r}")
+        self.base_url = base_url
+
+    @property
+    def api_base(self) -> str:
+        setting = "OPENREVIEW_API_V2_URL" if self.api == "v2" else "OPENREVIEW_API_V1_URL"
+        return (self.base_url or self.settings.get(setting)).rstrip("/")
+
+    @property
+    def page_size(self) -> int:
+        return self.settings.getint("OPENREVIEW_PAGE_SIZE")
+
+    def v1_invitations(self) -> list[str]:
+        year = self.target.year
+        return [
+            f"{self.venue}/{year}/Conference/-/Blind_Submission",
+            f"{self.venue}/{year}/Track/Datasets_and_Benchmarks/-/Submission",
+        ]
+
+    def v2_venueids(self) -> list[str]:
+        year = self.target.year
+        return [f"{self.venue}/{year}/Conference", f"{self.venue}/{year}/Datasets_and_Benchmarks_Track"]
+
+    def _request(self, params: dict[str, Any], query: dict[str, Any]) -> scrapy.Request:
+        url = f"{self.api_base}/notes?{urlencode(params)}"
+        return scrapy.Request(
+            url,
+            callback=self.parse_page,
+            errback=self.on_error,
+            cb_kwargs={"query": query},
+            meta={"openreview_auth": True},
+        )
+
+    def first_page(self, query: dict[str, Any]) -> scrapy.Request:
+        if self.api == "v1":
+            params = {"invitation": query["invitation"], "offset": 0, "limit": self.page_size}
+        else:
+            params = {"content.venueid": query["venueid"], "limit": self.page_size, "sort": "id"}
+        return self._request(params, query)
+
+    async def start(self) -> AsyncIterator[Any]:
+        if self.api == "v1":
+            queries = [{"invitation": invitation, "offset": 0} for invitation in self.v1_invitations()]
+        else:
+            queries = [{"venueid": venueid} for venueid in self.v2_venueids()]
+        for query in queries:
+            yield self.first_page(query)
+
+    def parse_page(self, response: Response, query: dict[str, Any]):
+        try:
+            page = parse_notes_page(response.body)
+        except ParseError as exc:
+            yield self.reject(response.url, str(exc), status=response.status)
+            return
+        stats = self.crawler.stats
+        stats.inc_value("openreview/notes_seen", len(page.notes))
+        for note in page.notes:
+            try:
+                result = note_to_paper(note, self.target.conference, self.venue, self.target.year)
+            except ParseError as exc:
+                yield self.reject(response.url, str(exc), status=response.status)
+                continue
+            if isinstance(result, Excluded):
+                stats.inc_value("openreview/excluded")
+                stats.inc_value(f"openreview/excluded/{result.reason.split()[0]}")
+                continue
+            stats.inc_value("openreview/accepted")
+            yield self.land(result, response)
+        if not page.notes:
+            return
+        if self.api == "v1":
+            offset = query["offset"] + len(page.notes)
+            if page.count is not None and offset >= page.count:
+                return
+            next_query = {**query, "offset": offset}
+            params = {"invitation": query["invitation"], "offset": offset, "limit": self.page_size}
+        else:
+            last_id = page.notes[-1].get("id")
+            next_query = {**query, "after": last_id}
+            params = {"content.venueid": query["venueid"], "limit": self.page_size, "sort": "id", "after": last_id}
+        yield self._request(params, next_query)
