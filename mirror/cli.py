@@ -1,0 +1,49 @@
+"""``talent mirror serve`` and ``talent mirror join-report``: run the offline upstream, inspect its join."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from mirror.faults import FaultRule
+from mirror.join_report import print_reports
+from mirror.source_data import PROCEEDINGS_YEARS
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    mirror = subparsers.add_parser("mirror", help="offline mirror of the NeurIPS and OpenReview upstreams")
+    commands = mirror.add_subparsers(dest="mirror_command", required=True, metavar="MIRROR_COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the mirror over HTTP until Ctrl-C")
+    serve.add_argument("--host", default="127.0.0.1", help="bind address (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8765, help="port, 0 = any free one (default: %(default)s)")
+    serve.add_argument("--fault", action="append", default=[], metavar="RULE", type=FaultRule.parse,
+                       help="inject a fault, e.g. 'kind=429,path=^/notes,times=3,retry_after=2' "
+                            "(kinds: 429, 503, slow, truncate, malformed; times=all for every match); repeatable")
+    serve.add_argument("--verbose-requests", action="store_true", help="log every request")
+    serve.set_defaults(handler=serve_command)
+
+    report = commands.add_parser("join-report", help="how 2019/2020 presentations join the proceedings")
+    report.add_argument("--year", type=int, action="append", choices=PROCEEDINGS_YEARS,
+                        help="year to report (repeatable; default: all)")
+    report.add_argument("--json", action="store_true", help="machine-readable output")
+    report.set_defaults(handler=join_report_command)
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    from mirror.server import MirrorServer  # the server pulls in http.server only when serving
+
+    server = MirrorServer(args.host, args.port, faults=list(args.fault), verbose=args.verbose_requests)
+    print(f"mirror serving at {server.base_url}  (stats: {server.base_url}/_mirror/stats; Ctrl-C stops)",
+          flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        log.info("mirror stopped after %d requests", server.stats()["total"])
+    return 0
+
+
+def join_report_command(args: argparse.Namespace) -> int:
+    return print_reports(args.year or list(PROCEEDINGS_YEARS), args.json)

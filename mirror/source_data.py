@@ -1,0 +1,96 @@
+"""Loaders for the real upstream values bundled in ``mirror/data/`` (see ``data/PROVENANCE.md``).
+
+Every page the mirror serves is derived from these records, so they are read once per process and
+cached: building a year of pages must stay well under a second or two for tests to be fast.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).parent / "data"
+
+PROCEEDINGS_YEARS: tuple[int, ...] = (2019, 2020)
+OPENREVIEW_AUTHOR_YEARS: tuple[int, ...] = (2021, 2022)
+
+
+def _read_json_gz(relative: str) -> Any:
+    with gzip.open(DATA_DIR / relative, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@cache
+def proceedings_metadata(year: int) -> tuple[dict[str, Any], ...]:
+    """The ``-Metadata.json`` values of every accepted paper of ``year`` (2019 or 2020), keyed by ``hash``."""
+    if year not in PROCEEDINGS_YEARS:
+        raise ValueError(f"no proceedings metadata bundled for {year}")
+    return tuple(_read_json_gz(f"{year}/proceedings_metadata.json.gz"))
+
+
+@cache
+def presentations(year: int) -> tuple[dict[str, Any], ...]:
+    """The virtual-site presentation list of ``year``: title, comma-separated authors, Oral/Spotlight/Poster."""
+    if year not in PROCEEDINGS_YEARS:
+        raise ValueError(f"no presentation list bundled for {year}")
+    return tuple(_read_json_gz(f"{year}/presentations.json.gz"))
+
+
+@cache
+def openreview_papers_2022() -> tuple[dict[str, Any], ...]:
+    """The raw 2022 paper list, traps included (Journal rows without id, the duplicated ComGAN paper)."""
+    return tuple(_read_json_gz("2022/papers.json.gz"))
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorPosition:
+    """One author of one OpenReview forum, as the ';'-separated columns give it by position."""
+
+    name: str
+    authorid: str
+    or_profile: str
+    aff: str
+    aff_domain: str
+    position: str
+    homepage: str
+    dblp: str
+    orcid: str
+    google_scholar: str
+
+
+_COLUMNS = ("author", "authorids", "or_profile", "aff", "aff_domain", "position", "homepage", "dblp",
+            "orcid", "google_scholar")
+
+
+def _split_columns(row: dict[str, Any]) -> list[AuthorPosition]:
+    """Split a row's columns by position; a value that itself holds ';' (5 rows do) only shifts its own
+    column, so missing cells become "" instead of raising."""
+    columns = {name: (row.get(name) or "").split(";") for name in _COLUMNS}
+    names = [name.strip() for name in columns["author"]] if row.get("author") else []
+
+    def cell(column: str, index: int) -> str:
+        values = columns[column]
+        return values[index].strip() if index < len(values) else ""
+
+    return [
+        AuthorPosition(name, *(cell(column, index) for column in _COLUMNS[1:]))
+        for index, name in enumerate(names)
+    ]
+
+
+@cache
+def openreview_authors(year: int) -> dict[str, tuple[AuthorPosition, ...]]:
+    """Authors per OpenReview forum id for ``year`` (2021 or 2022), in author order."""
+    if year not in OPENREVIEW_AUTHOR_YEARS:
+        raise ValueError(f"no OpenReview author data bundled for {year}")
+    result: dict[str, tuple[AuthorPosition, ...]] = {}
+    with gzip.open(DATA_DIR / f"{year}/openreview_authors.jsonl.gz", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                row = json.loads(line)
+                result[row["id"]] = tuple(_split_columns(row))
+    return result
