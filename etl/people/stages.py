@@ -1,0 +1,5 @@
+"""placeholder"""
+
+
+def stage_for(position: str, institution_type: str | None = None) -> str:
+    return "other"
