@@ -1,0 +1,64 @@
+"""Rebuild ``position_stages.csv`` from the real OpenReview position strings.
+
+    .venv/bin/python -m etl.people.stage_table [--data-dir DIR] > etl/people/position_stages.csv
+
+Every distinct ``position`` value of the NeurIPS 2021 and 2022 author files is listed with its count per
+year and its stages: the keyword rules of ``stages.classify_title`` draft them, ``OVERRIDES`` holds the
+reviewed exceptions. Review the diff of the CSV after a rebuild: it is the mapping the pipeline uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from etl.people.evaluation import AUTHORS_FILE, default_data_dir
+from etl.people.stages import TABLE_COLUMNS, classify_title
+
+YEARS = (2021, 2022)
+# Reviewed exceptions to the keyword rules: (stage, stage_academic, stage_company).
+OVERRIDES: dict[str, tuple[str, str, str]] = {
+    "Research Scientist (FAIR)": ("industry", "industry", "industry"),
+    "Research Scientist (prev: PostDoc)": ("other", "other", "industry"),
+    "IBM Director, MIT-IBM Watson AI Lab": ("industry", "industry", "industry"),
+    "Adjunct Scientist": ("other", "other", "industry"),
+    "Research Scientist (tenured)": ("other", "other", "industry"),
+}
+
+
+def position_counts(data_dir: Path) -> dict[int, Counter[str]]:
+    counts: dict[int, Counter[str]] = {}
+    for year in YEARS:
+        counter: Counter[str] = Counter()
+        with gzip.open(data_dir / str(year) / AUTHORS_FILE, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                record = json.loads(line)
+                n = len(str(record.get("author") or "").split(";"))
+                for value in str(record.get("position") or "").split(";")[:n]:
+                    counter[value.strip()] += 1
+        counts[year] = counter
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=None)
+    args = parser.parse_args(argv)
+    counts = position_counts(args.data_dir or default_data_dir())
+    values = set().union(*counts.values())
+    order = sorted(values, key=lambda v: (-sum(c[v] for c in counts.values()), v))
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(TABLE_COLUMNS)
+    for value in order:
+        stages = OVERRIDES.get(value) or classify_title(value)
+        writer.writerow([value, *(counts[y][value] for y in YEARS), *stages])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
