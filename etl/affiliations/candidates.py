@@ -1,0 +1,208 @@
+"""Stage 3 — candidates: which registry institutions could an affiliation mean?
+
+Three sources of candidates, cheapest first:
+
+* **exact spans** — every token span of the affiliation that equals a registry name key (display
+  name, alias, acronym, label, …). A prefix set stops the span walk as soon as no key can start that
+  way, so a 30-token string costs a few dozen dict lookups, not a scan.
+* **email domain** — the longest suffix of the author's domain that the registry owns; webmail, swot
+  stoplist/abused domains and bare public suffixes are refused.
+* **fuzzy, blocked** — for parts with no exact span: names that share one of the part's rarest
+  tokens (a token index; tokens in thousands of names such as "university" never block), scored with
+  rapidfuzz. Never a pass over every registry name.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from etl.affiliations.normalise import ABBREVIATIONS, fold, has_cjk, name_key
+from etl.registry.model import Registry
+
+# Name kinds, best first; the rank breaks ties between institutions sharing a name key.
+KIND_RANK = {"seed": 0, "evidence": 0, "display": 1, "alias": 2, "label": 2, "hipo": 2, "swot": 3,
+             "stripped": 4, "acronym": 5}
+MAX_SPAN_TOKENS = 14
+BLOCK_MAX_DF = 1500  # a token in more names than this is too common to block on
+MAX_FUZZY_CANDIDATES = 400
+
+_WORD = re.compile(r"[^\W_]+|/", re.UNICODE)
+_APOSTROPHES = re.compile(r"['’`´]")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    key: str        # normalised token (see normalise.name_key)
+    raw: str        # as written, for the acronym case check
+    part: int       # index of the comma-separated part it came from
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int        # exclusive
+    key: str
+    entries: tuple[tuple[str, int], ...]  # (institution_id, kind rank)
+
+
+def tokenise(parts: list[str]) -> list[Token]:
+    """Tokens of the comma-separated parts, normalised like registry names, with their part index."""
+    tokens: list[Token] = []
+    for index, part in enumerate(parts):
+        text = _APOSTROPHES.sub("", part).replace("&", " and ")
+        for raw in _WORD.findall(text):
+            if raw == "/":
+                tokens.append(Token("/", raw, index))
+                continue
+            folded = fold(raw)
+            for piece in _WORD.findall(folded):
+                tokens.append(Token(ABBREVIATIONS.get(piece, piece), raw, index))
+    return tokens
+
+
+class NameIndex:
+    """Exact keys, their prefixes, a token index for fuzzy blocking, and per-institution facts."""
+
+    def __init__(self, registry: Registry) -> None:
+        exact: dict[str, dict[str, int]] = defaultdict(dict)
+        for entry in registry.names:
+            key = name_key(entry.name)
+            if not key:
+                continue
+            rank = KIND_RANK.get(entry.kind, 3)
+            known = exact[key].get(entry.institution_id)
+            if known is None or rank < known:
+                exact[key][entry.institution_id] = rank
+        self.exact: dict[str, tuple[tuple[str, int], ...]] = {
+            k: tuple(sorted(v.items(), key=lambda kv: kv[1])) for k, v in exact.items()}
+        self.prefixes: set[str] = set()
+        self.cjk_keys: set[str] = set()
+        for key in self.exact:
+            words = key.split()
+            for i in range(1, min(len(words), MAX_SPAN_TOKENS) + 1):
+                self.prefixes.add(" ".join(words[:i]))
+            if has_cjk(key):
+                self.cjk_keys.add(key)
+        # fuzzy blocking: token → ids of names (non-acronym) containing it
+        self.fuzzy_keys: list[str] = [k for k in self.exact if len(k) > 5 and " " in k]
+        postings: dict[str, list[int]] = defaultdict(list)
+        for i, key in enumerate(self.fuzzy_keys):
+            for token in set(key.split()):
+                postings[token].append(i)
+        self.postings = {t: tuple(ids) for t, ids in postings.items()}
+        # institution facts, flattened for speed
+        self.info: dict[str, tuple[str, str | None, str | None, str | None, str]] = {
+            i.institution_id: (i.name, i.country_code, i.type, i.parent_id, i.source)
+            for i in registry.institutions.values()}
+        self.prior = {iid: math.log10(1 + n) for iid, n in registry.evidence_counts.items()}
+        self.domains = {d.domain: d.institution_id for d in registry.domains.values()}
+        self.refused = registry.refused_domains
+        # cities that name one country only: a mention is country evidence
+        city_countries: dict[str, set[str]] = defaultdict(set)
+        for inst in registry.institutions.values():
+            if inst.city and inst.country_code and inst.source in ("ror", "ror-inactive"):
+                city_countries[name_key(inst.city)].add(inst.country_code)
+        self.city_country = {c: next(iter(cs)) for c, cs in city_countries.items()
+                             if len(cs) == 1 and len(c) > 3}
+        self.city_prefixes = {" ".join(c.split()[:i]) for c in self.city_country
+                              for i in range(1, len(c.split()) + 1)}
+
+    # -- exact spans ------------------------------------------------------------------------------
+    def spans(self, tokens: list[Token]) -> list[Span]:
+        """Every token span whose text is a registry name key (CJK runs matched by substring)."""
+        found: list[Span] = []
+        n = len(tokens)
+        for i in range(n):
+            first = tokens[i].key
+            if first in ("the", "/", "and", "of"):
+                continue
+            if has_cjk(first):
+                found.extend(self._cjk_spans(i, first))
+                continue
+            prefix = first
+            j = i
+            while prefix in self.prefixes:
+                entries = self.exact.get(prefix)
+                if entries:
+                    found.append(Span(i, j + 1, prefix, entries))
+                j += 1
+                if j >= n or j - i >= MAX_SPAN_TOKENS:
+                    break
+                prefix = prefix + " " + tokens[j].key
+        return found
+
+    def _cjk_spans(self, i: int, token: str) -> list[Span]:
+        for length in range(len(token), 1, -1):
+            for start in range(0, len(token) - length + 1):
+                sub = token[start:start + length]
+                entries = self.exact.get(sub)
+                if entries:
+                    return [Span(i, i + 1, sub, entries)]
+        return []
+
+    # -- email domains ----------------------------------------------------------------------------
+    def domain_owner(self, domain: str | None) -> str | None:
+        """Institution owning the longest registered suffix of ``domain``; None for refused domains."""
+        if not domain:
+            return None
+        domain = domain.strip().lower().lstrip("@").removeprefix("www.")
+        if "@" in domain:
+            domain = domain.rsplit("@", 1)[1]
+        parts = domain.split(".")
+        for i in range(len(parts) - 1):
+            suffix = ".".join(parts[i:])
+            if suffix in self.refused:
+                return None
+            owner = self.domains.get(suffix)
+            if owner:
+                return owner
+        return None
+
+    # -- cities -----------------------------------------------------------------------------------
+    def city_mentions(self, tokens: list[Token], skip: set[int]) -> list[str]:
+        """Countries of single-country cities named outside the matched institution spans."""
+        out: list[str] = []
+        n = len(tokens)
+        for i in range(n):
+            if i in skip or not tokens[i].raw[:1].isupper():  # "mobile robotics" is not Mobile, AL
+                continue
+            prefix = tokens[i].key
+            j = i
+            best = None
+            while prefix in self.city_prefixes:
+                if prefix in self.city_country:
+                    best = self.city_country[prefix]
+                j += 1
+                if j >= n or j in skip:
+                    break
+                prefix += " " + tokens[j].key
+            if best and best not in out:
+                out.append(best)
+        return out
+
+    # -- fuzzy ------------------------------------------------------------------------------------
+    def fuzzy(self, part_key: str, cutoff: float) -> list[tuple[str, float]]:
+        """(institution_id, score 0–100) for names sharing a rare token with the part, best first."""
+        words = [w for w in dict.fromkeys(part_key.split()) if w in self.postings]
+        rare = sorted((w for w in words if len(self.postings[w]) <= BLOCK_MAX_DF),
+                      key=lambda w: len(self.postings[w]))[:3]
+        if not rare:
+            return []
+        ids: set[int] = set()
+        for w in rare:
+            ids.update(self.postings[w])
+            if len(ids) > MAX_FUZZY_CANDIDATES:
+                break
+        choices = {i: self.fuzzy_keys[i] for i in ids}
+        hits = process.extract(part_key, choices, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff,
+                               limit=10)
+        out: list[tuple[str, float]] = []
+        for key, score, _ in hits:
+            for iid, _rank in self.exact[key]:
+                out.append((iid, score))
+        return out

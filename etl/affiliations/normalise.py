@@ -1,0 +1,111 @@
+"""Stage 1 — normalise: one text form shared by registry names and raw affiliation strings.
+
+Exact lookup only works if both sides are folded the same way, so the registry build and the resolver
+both call :func:`name_key`. Folding: Unicode compatibility forms, accents stripped (CJK untouched),
+case folded, '&' spelled out, apostrophes dropped, other punctuation turned into spaces, and common
+abbreviations expanded ("Univ." → university, "Inst." → institute, "Tech." → technology) so that
+"Toyohashi Univ. of Tech." and "Toyohashi University of Technology" meet.
+
+Also here: recognising the parts of an affiliation that are not institutions (departments, street
+addresses, postcodes), which later stages skip or use only as context.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Abbreviation → expansion, applied token by token after folding. Only expansions that are
+# unambiguous in affiliation strings; "Tech" is expanded on both sides, so "Georgia Tech" still meets
+# the registry alias "Georgia Tech".
+ABBREVIATIONS: dict[str, str] = {
+    "univ": "university", "uni": "university", "universty": "university", "universiy": "university",
+    "inst": "institute", "instit": "institute", "institut": "institute",
+    "tech": "technology", "technol": "technology", "techn": "technology",
+    "natl": "national", "nat": "national", "int": "international", "intl": "international",
+    "acad": "academy", "sci": "science", "sciences": "science", "res": "research",
+    "lab": "laboratory", "labs": "laboratory", "laboratories": "laboratory", "lab.": "laboratory",
+    "ctr": "center", "cent": "center", "centre": "center", "cntr": "center",
+    "dept": "department", "dep": "department", "depart": "department",
+    "comput": "computer", "comp": "computer", "eng": "engineering", "engn": "engineering",
+    "coll": "college", "hosp": "hospital", "med": "medical", "polytech": "polytechnic",
+    "st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort",
+    "corp": "corporation", "co": "company", "inc": "incorporated", "ltd": "limited",
+    "grp": "group", "assoc": "association", "fed": "federal", "educ": "education",
+    "tecnol": "tecnologia", "politec": "politecnico",
+}
+
+_NON_WORD = re.compile(r"[^\w]+")
+_APOSTROPHES = re.compile(r"['’`´]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+# Words that open a sub-unit of an institution: the part is context, not the institution.
+_SUBUNIT_START = re.compile(
+    r"^(department|departments|school|faculty|division|section|chair|group|unit|program|programme"
+    r"|graduate school|college of|key laboratory|state key laboratory|laboratory|center for|center of"
+    r"|centre for|institute for|institute of|research center|research group|dipartimento|departamento"
+    r"|departement|fachbereich|lehrstuhl|fakultat|facultad|faculte|ecole doctorale|team|project|the department"
+    r"|the school|cluster|excellence cluster|centre de|centro de|servicio|service|unite|umr|cnrs umr)\b"
+)
+_SUBUNIT_NAMES = re.compile(
+    r"\b(department|dept|faculty|school of|division of|laboratory|lab|group|chair of|program in)\b"
+)
+# Address noise: postcodes, street numbers, PO boxes, roads, districts.
+_ADDRESS = re.compile(
+    r"(\bp ?o ?box\b|\bpostfach\b|\bbox \d|\b\d{3,}\b|\b\d+[a-z]?\s+\w+\s+(street|st|road|rd|avenue|ave|blvd"
+    r"|boulevard|drive|dr|lane|way|strasse|str|place|square)\b|\b(street|road|avenue|boulevard|strasse|"
+    r"district|building|bldg|floor|room|suite|campus|mail stop|ms)\b\s*\d*|\bzip\b|\bcedex\b)"
+)
+_POSTCODE_PART = re.compile(r"^[a-z]{0,2}\s?\d[\d\s-]{2,}[a-z]?$|^[a-z]{1,2}\d[a-z\d]?\s?\d[a-z]{2}$")
+_US_STATE_ZIP = re.compile(r"^[a-z]{2}\s?\d{5}(-\d{4})?$")
+
+
+def fold(text: str) -> str:
+    """Unicode-compatibility fold, accents stripped, case folded; CJK characters are kept."""
+    text = unicodedata.normalize("NFKC", text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped).casefold().replace("ß", "ss").replace("ı", "i")
+
+
+@lru_cache(maxsize=200_000)
+def name_key(text: str) -> str:
+    """The lookup key of a name: folded, punctuation-free, abbreviations expanded, leading 'the' dropped."""
+    folded = _APOSTROPHES.sub("", fold(text)).replace("&", " and ").replace("+", " ")
+    words = _NON_WORD.sub(" ", folded).split()
+    words = [ABBREVIATIONS.get(w, w) for w in words]
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def key_tokens(text: str) -> list[str]:
+    """Tokens of :func:`name_key`."""
+    return name_key(text).split()
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def is_subunit_part(part_key: str) -> bool:
+    """True when a comma-separated part names a department, school, lab or similar sub-unit."""
+    return bool(_SUBUNIT_START.match(part_key))
+
+
+def is_address_part(part_key: str) -> bool:
+    """True when a part is a postcode, a street address or a box number: context, never an institution."""
+    if not part_key:
+        return True
+    if _POSTCODE_PART.match(part_key) or _US_STATE_ZIP.match(part_key):
+        return True
+    if part_key.isdigit():
+        return True
+    return bool(_ADDRESS.search(part_key)) and not re.search(r"\b(university|institute|college)\b", part_key)
+
+
+def strip_noise(part_key: str) -> str:
+    """Drop postcodes and street numbers inside a part ("beijing 100084" → "beijing")."""
+    cleaned = re.sub(r"\b\d[\d-]*\b", " ", part_key)
+    return " ".join(cleaned.split())

@@ -1,0 +1,73 @@
+"""The registry's three tables as plain dataclasses, plus the in-memory lookups built from them.
+
+Tables (also written to DuckDB by :func:`etl.registry.store.write_registry_tables`):
+
+* ``institutions(institution_id, name, country_code, type, parent_id, source, city)`` — one row per
+  institution; ROR ids where ROR has the institution, ``tt:<slug>`` ids of our own otherwise.
+* ``institution_names(institution_id, name, kind, lang)`` — every name we match on: the display
+  name, aliases, acronyms, labels in other languages (``lang``), names from Hipo/swot/the AI-lab seed
+  and aliases mined from NeurIPS aff ↔ aff_domain evidence.
+* ``institution_domains(domain, institution_id, source)`` — email/web domains; one institution each.
+
+``city`` is an extra column beyond the issue's list: the resolver checks city mentions against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Institution:
+    institution_id: str
+    name: str
+    country_code: str | None
+    type: str | None
+    parent_id: str | None
+    source: str
+    city: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InstitutionName:
+    institution_id: str
+    name: str
+    kind: str  # display | alias | acronym | label | seed | evidence | hipo | swot | stripped
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InstitutionDomain:
+    domain: str
+    institution_id: str
+    source: str
+
+
+@dataclass
+class Registry:
+    """All three tables plus derived lookups; built once, then cached as a pickle."""
+
+    institutions: dict[str, Institution]
+    names: list[InstitutionName]
+    domains: dict[str, InstitutionDomain]
+    # Authors seen per institution in the NeurIPS aff_domain evidence: a prior for ambiguous names.
+    evidence_counts: dict[str, int] = field(default_factory=dict)
+    # Domains that must never resolve (webmail, swot stoplist/abused, public suffixes).
+    refused_domains: frozenset[str] = frozenset()
+    input_hash: str = ""
+
+    def children_of(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for inst in self.institutions.values():
+            if inst.parent_id:
+                out.setdefault(inst.parent_id, []).append(inst.institution_id)
+        return out
+
+    def ancestors(self, institution_id: str) -> list[str]:
+        """Parent chain, nearest first (cycles in source data are cut)."""
+        chain: list[str] = []
+        current = self.institutions.get(institution_id)
+        while current and current.parent_id and current.parent_id not in chain and len(chain) < 8:
+            chain.append(current.parent_id)
+            current = self.institutions.get(current.parent_id)
+        return chain

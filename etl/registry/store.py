@@ -1,0 +1,120 @@
+"""Load the registry fast (pickle cache keyed by input hashes) and write it into DuckDB.
+
+Building from the vendored sources takes several seconds; a cached build loads in well under one. The
+cache key is a hash of every input file and of the registry code itself, so editing either rebuilds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from etl.registry.model import Registry
+from etl.registry.paths import REGISTRY_DATA_DIR, cache_dir
+
+log = logging.getLogger(__name__)
+
+_CODE_FILES = ("build.py", "evidence.py", "sources.py", "model.py")
+
+
+def input_hash(data_dir: Path = REGISTRY_DATA_DIR) -> str:
+    """Hash of the vendored inputs plus the code that turns them into a registry."""
+    digest = hashlib.sha256()
+    code_dir = Path(__file__).parent
+    paths = sorted(p for p in data_dir.iterdir() if p.is_file()) + [code_dir / f for f in _CODE_FILES]
+    paths.append(code_dir.parent / "affiliations" / "normalise.py")  # name keys are part of the build
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _atomic_pickle(obj: object, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def load_or_build(data_dir: Path = REGISTRY_DATA_DIR, rebuild: bool = False) -> Registry:
+    """The registry for these inputs: from the cache when it matches, built (and cached) otherwise."""
+    from etl.registry.build import build_registry
+
+    key = input_hash(data_dir)
+    path = cache_dir() / f"registry-{key}.pickle"
+    if path.exists() and not rebuild:
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except (pickle.UnpicklingError, EOFError, AttributeError) as exc:
+            log.warning("registry cache %s unreadable (%s); rebuilding", path, exc)
+    registry = build_registry(data_dir)
+    registry.input_hash = key
+    _atomic_pickle(registry, path)
+    log.info("registry cached at %s", path)
+    return registry
+
+
+@cache
+def load_registry(data_dir: Path = REGISTRY_DATA_DIR) -> Registry:
+    """Process-wide cached registry (see :func:`load_or_build`)."""
+    return load_or_build(data_dir)
+
+
+def registry_arrow_tables(registry: Registry) -> dict[str, pa.Table]:
+    """The three registry tables as Arrow tables."""
+    insts = list(registry.institutions.values())
+    institutions = pa.table({
+        "institution_id": [i.institution_id for i in insts],
+        "name": [i.name for i in insts],
+        "country_code": [i.country_code for i in insts],
+        "type": [i.type for i in insts],
+        "parent_id": [i.parent_id for i in insts],
+        "source": [i.source for i in insts],
+        "city": [i.city for i in insts],
+    })
+    names = pa.table({
+        "institution_id": [n.institution_id for n in registry.names],
+        "name": [n.name for n in registry.names],
+        "kind": [n.kind for n in registry.names],
+        "lang": [n.lang for n in registry.names],
+    })
+    doms = list(registry.domains.values())
+    domains = pa.table({
+        "domain": [d.domain for d in doms],
+        "institution_id": [d.institution_id for d in doms],
+        "source": [d.source for d in doms],
+    })
+    return {"institutions": institutions, "institution_names": names, "institution_domains": domains}
+
+
+_COMMENTS = {
+    "institutions": "One row per institution: ROR id where ROR has it, tt:<slug>-<cc> otherwise.",
+    "institution_names": "Every name the resolver matches on (display, alias, acronym, label, seed, evidence).",
+    "institution_domains": "Email/web domain -> owning institution (longest-suffix lookup in the resolver).",
+}
+
+
+def write_registry_tables(con: duckdb.DuckDBPyConnection, registry: Registry | None = None) -> dict[str, int]:
+    """Create or replace ``institutions``, ``institution_names`` and ``institution_domains`` in ``con``."""
+    registry = registry or load_registry()
+    counts: dict[str, int] = {}
+    for table_name, table in registry_arrow_tables(registry).items():
+        con.register("_registry_arrow", table)
+        try:
+            # table names come from our own constant dict above, never from input
+            con.execute(f"CREATE OR REPLACE TABLE {table_name} AS SELECT * FROM _registry_arrow")  # noqa: S608
+        finally:
+            con.unregister("_registry_arrow")
+        con.execute(f"COMMENT ON TABLE {table_name} IS '{_COMMENTS[table_name]}'")
+        counts[table_name] = table.num_rows
+    return counts
