@@ -41,6 +41,40 @@ def _can_merge(a: _Cluster, b: _Cluster, fuzzy_min: float) -> bool:
     return True
 
 
+def drop_ambiguous_initial_links(
+    nodes: Sequence[Node], edges: list[tuple[float, int, int]], margin: float
+) -> list[tuple[float, int, int]]:
+    """Keep an initial-only node's links only when one full given name clearly wins.
+
+    "J. Lee" at KAIST links above threshold to Juho Lee, Jaeho Lee and Jihyeon Lee, all at KAIST; greedy
+    merging would hand it to whichever scored a hair higher. If the best full given name does not beat
+    the runner-up name by ``margin`` (e.g. a shared coauthor), the initial is left unlinked.
+    """
+    initial_only = {n.index for n in nodes if n.names and all(p.is_initial_only for p in n.names)}
+    best: dict[int, dict[str, float]] = {}
+    for score, i, j in edges:
+        for me, other in ((i, j), (j, i)):
+            if me in initial_only and other not in initial_only:
+                for name in {p.given_joined for p in nodes[other].names if p.given_joined}:
+                    per_name = best.setdefault(me, {})
+                    per_name[name] = max(per_name.get(name, float("-inf")), score)
+    winner: dict[int, str | None] = {}
+    for me, per_name in best.items():
+        ranked = sorted(per_name.items(), key=lambda kv: (-kv[1], kv[0]))
+        clear = len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= margin
+        winner[me] = ranked[0][0] if clear else None
+    kept = []
+    for edge in edges:
+        _, i, j = edge
+        ok = True
+        for me, other in ((i, j), (j, i)):
+            if me in winner and other not in initial_only:
+                ok = ok and winner[me] in {p.given_joined for p in nodes[other].names}
+        if ok:
+            kept.append(edge)
+    return kept
+
+
 def cluster(nodes: Sequence[Node], edges: list[tuple[float, int, int]], fuzzy_min: float) -> list[list[int]]:
     """Return clusters as lists of node indices. ``edges`` are (score, i, j) above the link threshold."""
     parent = list(range(len(nodes)))

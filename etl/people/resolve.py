@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from etl.people.block import candidate_pairs
-from etl.people.cluster import cluster
+from etl.people.cluster import cluster, drop_ambiguous_initial_links
 from etl.people.compare import compare
 from etl.people.ids import assign_ids
 from etl.people.nodes import build_nodes
@@ -80,6 +80,7 @@ def resolve_with_report(
         if s >= threshold:
             edges.append((s, i, j))
 
+    edges = drop_ambiguous_initial_links(nodes, edges, model["initial_ambiguity_margin"])
     node_clusters = cluster(nodes, edges, fuzzy_min)
     row_clusters = [[r for n in members for r in nodes[n].rows] for members in node_clusters]
     mapping = assign_ids(rows, row_clusters, previous_ids)
