@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 
 from mirror.faults import FaultRule
 from mirror.join_report import print_reports
@@ -36,6 +37,7 @@ def serve_command(args: argparse.Namespace) -> int:
     from mirror.server import MirrorServer  # the server pulls in http.server only when serving
 
     server = MirrorServer(args.host, args.port, faults=list(args.fault), verbose=args.verbose_requests)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill PID` stops it as cleanly as Ctrl-C
     print(f"mirror serving at {server.base_url}  (stats: {server.base_url}/_mirror/stats; Ctrl-C stops)",
           flush=True)
     try:
@@ -43,6 +45,10 @@ def serve_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         log.info("mirror stopped after %d requests", server.stats()["total"])
     return 0
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def join_report_command(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from mirror.source_data import PROCEEDINGS_YEARS
+from mirror.source_data import HASH_REPAIRS, PROCEEDINGS_YEARS
 from mirror.title_join import JoinReport, join_presentations
 
 
@@ -33,6 +33,9 @@ def format_report(report: JoinReport) -> str:
         lines.append(f"  unmatched presentation ({item['status']}): {item['title']!r}")
     for item in report.unmatched_metadata:
         lines.append(f"  proceedings paper without presentation: {item['title']!r} ({item['hash']})")
+    for year, title, paper_hash in HASH_REPAIRS:
+        if year == report.year:
+            lines.append(f"  metadata hash restored from the presentation link: {title!r} -> {paper_hash}")
     for link in report.dangling_proceeding_links:
         lines.append(f"  proceeding link to unknown hash: {link}")
     return "\n".join(lines)

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from mirror.titles import normalise_title
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -26,10 +29,39 @@ def _read_json_gz(relative: str) -> Any:
 
 @cache
 def proceedings_metadata(year: int) -> tuple[dict[str, Any], ...]:
-    """The ``-Metadata.json`` values of every accepted paper of ``year`` (2019 or 2020), keyed by ``hash``."""
+    """The ``-Metadata.json`` values of every accepted paper of ``year`` (2019 or 2020), keyed by ``hash``.
+
+    The third-party copy lost one hash (2020, "Transductive Information Maximization for Few-Shot
+    Learning": ``hash`` "" and a pdf url ``.../file/-Paper.pdf``). The paper's real hash survives in the
+    2020 presentation's ``proceeding`` link, so it is restored from there (see :data:`HASH_REPAIRS`);
+    a record that cannot be repaired is an error, since it could not be served.
+    """
     if year not in PROCEEDINGS_YEARS:
         raise ValueError(f"no proceedings metadata bundled for {year}")
-    return tuple(_read_json_gz(f"{year}/proceedings_metadata.json.gz"))
+    records = [dict(item) for item in _read_json_gz(f"{year}/proceedings_metadata.json.gz")]
+    for record in records:
+        if not record.get("hash"):
+            paper_hash = _hash_from_presentation(year, record["title"])
+            if paper_hash is None:
+                raise ValueError(f"{year} proceedings record {record['title']!r} has no hash and none can be restored")
+            record["hash"] = paper_hash
+            record["url"] = record.get("url", "").replace("/file/-Paper.pdf", f"/file/{paper_hash}-Paper.pdf")
+            HASH_REPAIRS.append((year, record["title"], paper_hash))
+    return tuple(records)
+
+
+# (year, title, restored hash) for every record whose hash had to be restored; filled on load.
+HASH_REPAIRS: list[tuple[int, str, str]] = []
+_HASH_IN_LINK = re.compile(r"/hash/([0-9a-f]{32})-Abstract")
+
+
+def _hash_from_presentation(year: int, title: str) -> str | None:
+    wanted = normalise_title(title)
+    for item in presentations(year):
+        link = _HASH_IN_LINK.search(item.get("proceeding") or "")
+        if link and normalise_title(item["title"]) == wanted:
+            return link.group(1)
+    return None
 
 
 @cache

@@ -16,7 +16,6 @@ and reported rather than buried:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
@@ -24,37 +23,13 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from mirror.source_data import presentations, proceedings_metadata
+from mirror.titles import normalise_title, surname_key, title_words
 
 FUZZY_TITLE_MIN = 90.0
 AUTHOR_OVERLAP_MIN = 0.5
 EXACT_METHODS = frozenset({"proceeding_hash", "exact_title"})
 
 _HASH_IN_URL = re.compile(r"/hash/([0-9a-f]{32})-Abstract")
-_NON_WORD = re.compile(r"[\W_]+")
-_WORD = re.compile(r"\w+")
-
-
-def normalise_title(title: str) -> str:
-    """Key for exact title matching: case, punctuation, spacing and invisible marks (U+FEFF) ignored."""
-    return _NON_WORD.sub("", unicodedata.normalize("NFKC", title).casefold())
-
-
-def title_words(title: str) -> str:
-    """Space-separated casefolded words, the input the token-based fuzzy scorers expect."""
-    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", title).casefold()))
-
-
-def _ascii_fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-def surname_key(name: str) -> str:
-    """Last word of a name, accent-folded: both sources spell 'Ré' and 'Re' differently at times."""
-    words = _WORD.findall(_ascii_fold(name))
-    return words[-1] if words else ""
-
-
 @dataclass(frozen=True, slots=True)
 class JoinMatch:
     presentation_id: str
