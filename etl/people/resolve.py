@@ -18,6 +18,7 @@ from etl.people.block import candidate_pairs
 from etl.people.cluster import cluster, drop_ambiguous_initial_links
 from etl.people.compare import compare
 from etl.people.ids import assign_ids
+from etl.people.name_prior import load_prior
 from etl.people.nodes import build_nodes
 from etl.people.records import AuthorRow, Model, load_model
 from etl.people.score import NameRarity, score
@@ -57,7 +58,8 @@ def resolve_with_report(
         seen.add(row.id)
 
     nodes, _parsed = build_nodes(rows)
-    rarity = NameRarity(n for node in nodes for n in node.names)
+    prior = load_prior() if model["rarity"].get("use_bundled_prior") else None
+    rarity = NameRarity((n for node in nodes for n in node.names), prior)
     # A node's rarity is that of its most specific spelling; a pair is as ambiguous as its commoner node.
     node_bits = [max((rarity.bits(p) for p in node.names if not p.is_initial_only), default=0.0) for node in nodes]
     node_initial_bits = [max(rarity.initial_bits(p) for p in node.names) for node in nodes]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from etl.people.compare import Comparison
 from etl.people.normalise import NameParts
@@ -19,12 +20,17 @@ from etl.people.records import Model
 class NameRarity:
     """Bits of surprise in a name, from first-name and surname frequencies over distinct spellings."""
 
-    def __init__(self, names: Iterable[NameParts]) -> None:
+    def __init__(self, names: Iterable[NameParts], prior: Mapping[str, Any] | None = None) -> None:
         distinct = {n for n in names if n.given}
         self.total = max(1, len(distinct))
         self.first = Counter(n.first for n in distinct)
         self.initial = Counter(n.first_initial for n in distinct)
         self.surname = Counter(n.surname_key for n in distinct)
+        if prior:  # pseudo-counts, so a small input is judged against a realistic population
+            self.total += int(prior["total"])
+            self.first.update(prior["first"])
+            self.initial.update(prior["initial"])
+            self.surname.update(prior["surname"])
 
     def bits(self, parts: NameParts) -> float:
         """-log2(expected people with this spelling); negative when several people are expected."""
