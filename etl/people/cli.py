@@ -47,6 +47,7 @@ def register_eval(eval_subparsers: argparse._SubParsersAction) -> None:
         "else mirror/data)",
     )
     parser.add_argument("--rate", type=float, default=0.3, help="fraction of rows whose name is varied")
+    parser.add_argument("--seed", default="talent", help="perturbation seed (which rows vary, and how)")
     parser.add_argument("--model", type=Path, default=None)
     parser.set_defaults(handler=run_eval)
 
@@ -110,7 +111,7 @@ def run_eval(args: argparse.Namespace) -> int:
     data_dir = args.data_dir or default_data_dir()
     model = load_model(args.model)
     clean = load_openreview_authorships(data_dir)
-    varied = perturbed(clean, rate=args.rate)
+    varied = perturbed(clean, rate=args.rate, seed=args.seed)
     n_truth = sum(1 for lr in clean if lr.truth)
     results = []
     for name, rows in (("clean", clean), (f"perturbed {args.rate:.0%}", varied)):
@@ -134,6 +135,7 @@ def run_eval(args: argparse.Namespace) -> int:
         "scored_rows": n_truth,
         "unscored_email_rows": len(clean) - n_truth,
         "perturb_rate": args.rate,
+        "perturb_seed": args.seed,
         "model_hash": model.hash,
         "results": [r.to_dict() for r in results],
         "target_f1_perturbed": 0.98,
