@@ -16,8 +16,12 @@ DEFAULT_WAREHOUSE = Path("warehouse/talent.duckdb")
 
 # Modules that contribute sub-commands, in the order `talent --help` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
+    "talent.demo",
     "talent.crawl_cli",
     "warehouse.cli",
+    "mirror.cli",
+    "etl.people.cli",
+    "talent.eval_cli",
 )
 
 

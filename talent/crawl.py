@@ -20,11 +20,12 @@ from pathlib import Path
 # Politeness on the loopback mirror: still at most 2 requests at a time per host, but no artificial delay.
 MIRROR_SETTINGS: dict[str, object] = {
     "DOWNLOAD_DELAY": 0,
-    "RANDOMIZE_DOWNLOAD_DELAY": False,
+    "DOWNLOAD_DELAY_JITTER": 0,
     "AUTOTHROTTLE_START_DELAY": 0.0,
     "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
     "BACKOFF_BASE_SECONDS": 0.2,
+    "AUTOTHROTTLE_ENABLED": False,  # loopback: no remote server to protect; live crawls keep it on
     "LOG_LEVEL": "WARNING",
 }
 

@@ -166,6 +166,8 @@ def test_paper_page_citation_authors_last_first():
     assert [a.name for a in paper.authors] == ["Ada Lovelace", "Jan van der Berg"]
     with pytest.raises(ParseError):
         parse_paper_page("<html></html>", ENTRY, "neurips", 2023)
+    untitled = parse_paper_page('<meta name="citation_title" content="Lonely">', ENTRY, "neurips", 2019)
+    assert untitled.title == "Lonely" and untitled.authors == []
 
 
 def _note(venue, venueid, ids=("~Ada_Lovelace1", "bob@cs.example.edu"), wrapped=False):

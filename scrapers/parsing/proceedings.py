@@ -108,13 +108,17 @@ def _citation_name(value: str) -> str:
 
 
 def parse_paper_page(html: str, entry: IndexEntry, conference: str, year: int) -> PaperRecord:
-    """A paper record from the abstract page's ``citation_*`` tags (names only, no affiliations)."""
+    """A paper record from the abstract page's ``citation_*`` tags (names only, no affiliations).
+
+    A page with a title but no authors still yields the paper (with an empty author list): the paper was
+    accepted, and dropping it would undercount papers.
+    """
     soup = BeautifulSoup(html, "html.parser")
     names = [tag.get("content", "") for tag in soup.find_all("meta", attrs={"name": "citation_author"})]
-    if not names:
-        raise ParseError("paper page has no citation_author tags")
     title_tag = soup.find("meta", attrs={"name": "citation_title"})
     title = clean_text(title_tag.get("content")) if title_tag else None
+    if not names and not title:
+        raise ParseError("paper page has neither citation_title nor citation_author tags")
     links = {"abstract_url": entry.abstract_url}
     pdf_tag = soup.find("meta", attrs={"name": "citation_pdf_url"})
     if pdf_tag and pdf_tag.get("content"):

@@ -61,7 +61,13 @@ class HarvestSpider(scrapy.Spider):
         self.arguments = {"conference": self.target.conference, "year": self.target.year, **kwargs}
 
     def land(self, record: PaperRecord | ProfileRecord, response: Response) -> LandedRecord:
-        return LandedRecord(record=record, source_url=response.url, body_sha256=body_sha256(response))
+        """Wrap a parsed record with its provenance; one feed response can carry thousands of records,
+        so the body hash is computed once per response."""
+        cached = getattr(self, "_hashed_response", None)
+        if cached is None or cached[0] is not response:
+            cached = (response, body_sha256(response))
+            self._hashed_response = cached
+        return LandedRecord(record=record, source_url=response.url, body_sha256=cached[1])
 
     def reject(self, url: str, reason: str, status: int | None = None) -> RejectRecord:
         self.crawler.stats.inc_value(f"rejects/{self.name}")

@@ -88,4 +88,7 @@ class NeuripsProceedingsSpider(HarvestSpider):
         except ParseError as exc:
             yield self.reject(response.url, str(exc), status=response.status)
             return
+        if not paper.authors:
+            self.logger.warning("paper %s lists no authors on its page or in its metadata", response.url)
+            self.crawler.stats.inc_value("proceedings/papers_without_authors")
         yield self.land(paper, response)

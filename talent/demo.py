@@ -1,0 +1,134 @@
+"""``talent demo``: the whole offline pipeline on the local mirror, with progress and a summary.
+
+Start the mirror on loopback → crawl NeurIPS 2019, 2020 (proceedings + virtual feed) and 2022
+(OpenReview + virtual feed) through the real spiders → load and build the warehouse → later stages
+(resolution, exports, report) → print what was harvested and what it cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from mirror.server import MirrorServer
+from talent.crawl import CrawlRun, mirror_settings, run_crawl
+from warehouse.build import BuildReport
+from warehouse.cli import load_and_build
+from warehouse.db import connect
+
+# (year, spider) in crawl order; the expected records let the progress bars show a total.
+DEMO_PLAN: tuple[tuple[int, str, int], ...] = (
+    (2019, "neurips_proceedings", 1428),
+    (2019, "neurips_virtual", 1427),
+    (2020, "neurips_proceedings", 1899),
+    (2020, "neurips_virtual", 1899),
+    (2022, "openreview", 2834),
+    (2022, "neurips_virtual", 2834),
+)
+
+
+@dataclass(slots=True)
+class DemoResult:
+    crawls: list[CrawlRun]
+    build: BuildReport
+    seconds: float
+
+
+def run_crawls(base_url: str, landing_dir: Path, console: Console, log_file: Path | None) -> list[CrawlRun]:
+    runs: list[CrawlRun] = []
+    settings = mirror_settings(base_url)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} records"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        for year, spider, expected in DEMO_PLAN:
+            task = progress.add_task(f"crawl {spider:<20} {year}", total=expected)
+            run = run_crawl(
+                spider,
+                {"year": str(year), "conference": "neurips"},
+                landing_dir,
+                settings=settings,
+                on_progress=lambda n, task=task: progress.update(task, completed=n),
+                log_file=log_file,
+            )
+            progress.update(task, completed=run.records, total=max(expected, run.records))
+            if run.returncode != 0:
+                raise RuntimeError(f"crawl {spider} {year} failed (exit {run.returncode}); see {log_file}")
+            runs.append(run)
+    return runs
+
+
+def summary_table(warehouse: Path, runs: list[CrawlRun]) -> Table:
+    con = connect(warehouse, read_only=True)
+    try:
+        rows = con.execute(
+            """SELECT p.conference, p.year, count(*) AS papers,
+                      count(*) FILTER (WHERE tier = 'oral') AS oral,
+                      count(*) FILTER (WHERE tier = 'spotlight') AS spotlight,
+                      count(*) FILTER (WHERE tier = 'poster') AS poster,
+                      (SELECT count(*) FROM authorships a WHERE a.conference = p.conference AND a.year = p.year)
+               FROM papers p GROUP BY ALL ORDER BY ALL"""
+        ).fetchall()
+    finally:
+        con.close()
+    requests: dict[int, int] = {}
+    seconds: dict[int, float] = {}
+    for run in runs:
+        year = int(run.arguments["year"])
+        requests[year] = requests.get(year, 0) + int(run.stats.get("downloader/request_count", 0))
+        seconds[year] = seconds.get(year, 0.0) + run.seconds
+    table = Table(title="Harvested from the mirror")
+    for column in ("conference", "year", "papers", "authorships", "oral", "spotlight", "poster", "requests", "crawl s"):
+        table.add_column(column, justify="right")
+    for conference, year, papers, oral, spotlight, poster, authorships in rows:
+        table.add_row(
+            conference,
+            str(year),
+            f"{papers:,}",
+            f"{authorships:,}",
+            str(oral),
+            str(spotlight),
+            f"{poster:,}",
+            f"{requests.get(year, 0):,}",
+            f"{seconds.get(year, 0.0):.1f}",
+        )
+    return table
+
+
+def run_demo(warehouse: Path, workdir: Path, console: Console) -> DemoResult:
+    started = time.perf_counter()
+    landing_dir = workdir / "landing"
+    log_file = workdir / "crawl.log"
+    workdir.mkdir(parents=True, exist_ok=True)
+    with MirrorServer() as mirror:
+        console.print(f"mirror serving the upstream layout at {mirror.base_url}")
+        runs = run_crawls(mirror.base_url, landing_dir, console, log_file)
+    console.print(f"loading {len(runs)} crawls into {warehouse} …")
+    _, build_report = load_and_build(warehouse, [run.landing_file for run in runs])
+    for (conference, year), titles in sorted(build_report.unmatched_feed.items()):
+        console.print(f"[yellow]{conference} {year}: {len(titles)} presentations matched no paper[/yellow]")
+    result = DemoResult(runs, build_report, time.perf_counter() - started)
+    console.print(summary_table(warehouse, runs))
+    console.print(f"done in {result.seconds:.1f} s; crawl logs in {log_file}")
+    return result
+
+
+def _demo(args: argparse.Namespace) -> int:
+    run_demo(args.warehouse, args.workdir, Console())
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    demo = sub.add_parser("demo", help="offline demo: mirror → crawl → warehouse → summary")
+    demo.add_argument("--workdir", type=Path, default=Path("data/demo"), help="landing files and logs")
+    demo.set_defaults(handler=_demo)
