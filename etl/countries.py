@@ -50,12 +50,14 @@ COUNTRY_ALIASES: dict[str, str] = {
 # Names that are also words or US states in affiliation strings; they count as country mentions only
 # when they are a whole comma-separated part, never inside a longer phrase.
 _PART_ONLY: frozenset[str] = frozenset({"us", "u s", "georgia", "jordan", "chad", "niger", "roc", "hk",
-                                        "america", "wales", "england", "jersey"})
+                                        "wales", "england", "jersey"})
+# Short forms that are unambiguous even inside a longer phrase ("Baidu Research USA").
+_SHORT_IN_PHRASE: frozenset[str] = frozenset({"usa", "uk", "uae", "prc", "p r china", "pr china"})
 # Parts that name a US state as often as a country: no evidence either way.
 _AMBIGUOUS_PARTS: frozenset[str] = frozenset({"georgia", "jersey"})
 # Place names that contain a country name but are not that country.
 _NOT_COUNTRIES = re.compile(r"\b(new mexico|new jersey|new south wales|new england|papua new guinea"
-                            r"|georgia|jersey city|mexico city)\b")
+                            r"|georgia|jersey city|mexico city|(north|south|latin|central) america|bank of america)\b")
 
 _NON_WORD = re.compile(r"[^\w]+")
 
@@ -104,7 +106,7 @@ def country_code(name: str | None) -> str | None:
 
 @cache
 def _mention_pattern() -> re.Pattern[str]:
-    names = sorted((n for n in _name_table() if n not in _PART_ONLY and len(n) > 3),
+    names = sorted((n for n in _name_table() if n not in _PART_ONLY and (len(n) > 3 or n in _SHORT_IN_PHRASE)),
                    key=len, reverse=True)
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
 

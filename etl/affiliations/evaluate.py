@@ -85,14 +85,37 @@ def score_countries(resolver: AffiliationResolver, cases: Iterable[gold.CountryC
     return score
 
 
+def labelled_ids(resolver: AffiliationResolver, institution_id: str) -> set[str]:
+    """The ids the ROR-labelled gold sets use for one resolved institution.
+
+    Their convention: a unit of a university is labelled as the university; an institute of a
+    research organisation (CAS, Max Planck, CNRS, a company) as both the institute and the parent.
+    """
+    info = resolver.index.info
+    chain = [institution_id]
+    current = institution_id
+    for _ in range(6):
+        parent = info.get(current, (None, None, None, None, ""))[3]
+        if not parent or parent in chain or parent not in info:
+            break
+        chain.append(parent)
+        current = parent
+    own_type = info[institution_id][2]
+    if own_type == "education":
+        return {institution_id}
+    universities = [i for i in chain[1:] if info[i][2] == "education"]
+    if universities and own_type in ("facility", "other", None):
+        return {universities[0]}
+    return {institution_id}
+
+
 def predicted_ids(resolver: AffiliationResolver, affiliation: str) -> tuple[set[str], float, str]:
-    """ROR ids named by an affiliation: each affiliation's institution plus the others it names."""
+    """ROR ids named by an affiliation, in the gold sets' labelling convention (see labelled_ids)."""
     results = resolver.resolve(affiliation)
     ids: set[str] = set()
     for r in results:
-        if r.institution_id and not r.institution_id.startswith("tt:"):
-            ids.add(r.institution_id)
-            ids.update(i for i in r.also_ids if not i.startswith("tt:"))
+        for iid in (r.institution_id, *r.also_ids) if r.institution_id else ():
+            ids.update(i for i in labelled_ids(resolver, iid) if not i.startswith("tt:"))
     conf = max((r.confidence for r in results), default=0.0)
     return ids, conf, ";".join(r.method for r in results)
 
@@ -150,7 +173,8 @@ def render(report: dict) -> str:
     lines.append("50 worst errors (highest confidence first):")
     for e in report["worst_errors"]:
         lines.append(f"  [{e['dataset']}] {e['affiliation'][:90]!r}")
-        lines.append(f"      expected {e['expected'][:80]} | got {e['predicted'][:80]} ({e['method']}, {e['confidence']})")
+        lines.append(f"      expected {e['expected'][:80]} | got {e['predicted'][:80]}"
+                     f" ({e['method']}, {e['confidence']})")
     return "\n".join(lines)
 
 

@@ -36,6 +36,34 @@ ABBREVIATIONS: dict[str, str] = {
     "tecnol": "tecnologia", "politec": "politecnico",
 }
 
+# State and province codes that look like acronyms in addresses ("Pittsburgh, PA", "Urbana, IL").
+PLACE_CODES: frozenset[str] = frozenset({
+    "al", "ak", "az", "ar", "ca", "co", "ct", "de", "fl", "ga", "hi", "id", "il", "in", "ia", "ks",
+    "ky", "la", "me", "md", "ma", "mi", "mn", "ms", "mo", "mt", "ne", "nv", "nh", "nj", "nm", "ny",
+    "nc", "nd", "oh", "ok", "or", "pa", "ri", "sc", "sd", "tn", "tx", "ut", "vt", "va", "wa", "wv",
+    "wi", "wy", "dc", "pr", "on", "qc", "bc", "ab", "mb", "sk", "ns", "nb", "nl", "pe", "nt", "yt",
+    "nu", "nsw", "vic", "qld", "tas", "act", "usa", "uk",
+})
+# Words that describe what a unit does, not which institution it is: a span made only of these
+# ("Computer Vision Laboratory", "Institute for Theoretical Physics") names many places at once.
+GENERIC_WORDS: frozenset[str] = frozenset({
+    "the", "of", "and", "for", "in", "at", "de", "la", "le", "des", "du", "di", "del", "der", "und",
+    "fur", "a", "an", "on", "institute", "institutes", "laboratory", "center", "research", "school",
+    "college", "department", "faculty", "division", "unit", "group", "program", "science", "technology",
+    "engineering", "computer", "computing", "vision", "software", "systems", "system", "theoretical",
+    "applied", "advanced", "studies", "study", "physics", "mathematics", "mathematical", "chemistry",
+    "biology", "medicine", "medical", "health", "clinical", "information", "intelligence", "artificial",
+    "learning", "machine", "data", "national", "state", "key", "international", "central", "general",
+    "public", "graduate", "academy", "society", "foundation", "automation", "robotics", "electrical",
+    "electronic", "electronics", "mechanical", "civil", "environmental", "sciences", "statistics",
+    "economics", "business", "management", "communication", "communications", "network", "networks",
+    "biomedical", "molecular", "cell", "cellular", "genetics", "neuroscience", "cognitive", "brain",
+    "image", "processing", "signal", "energy", "materials", "material", "nuclear", "space", "astronomy",
+    "astrophysics", "earth", "marine", "ocean", "agricultural", "agriculture", "food", "life", "social",
+    "human", "humanities", "law", "education", "innovation", "experimental", "quantum", "optics",
+    "photonics", "high", "theory",
+})
+
 _NON_WORD = re.compile(r"[^\w]+")
 _APOSTROPHES = re.compile(r"['’`´]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -44,7 +72,8 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 _SUBUNIT_START = re.compile(
     r"^(department|departments|school|faculty|division|section|chair|group|unit|program|programme"
     r"|graduate school|college of|key laboratory|state key laboratory|laboratory|center for|center of"
-    r"|centre for|institute for|institute of|research center|research group|dipartimento|departamento"
+    r"|centre for|institute for|institute of|institute fur|institute de|research center|research group"
+    r"|dipartimento|departamento"
     r"|departement|fachbereich|lehrstuhl|fakultat|facultad|faculte|ecole doctorale|team|project|the department"
     r"|the school|cluster|excellence cluster|centre de|centro de|servicio|service|unite|umr|cnrs umr)\b"
 )

@@ -17,10 +17,17 @@ from pathlib import Path
 
 from etl.affiliations import decide
 from etl.affiliations.candidates import NameIndex, Span, Token, tokenise
-from etl.affiliations.normalise import is_address_part, is_subunit_part, name_key, strip_noise
+from etl.affiliations.normalise import (
+    GENERIC_WORDS,
+    PLACE_CODES,
+    is_address_part,
+    is_subunit_part,
+    name_key,
+    strip_noise,
+)
 from etl.affiliations.score import KIND_BASE, Context, Scored, family, score_candidate
 from etl.affiliations.split import comma_parts, soft_split_points, split_hard
-from etl.countries import country_mentions
+from etl.countries import country_code, country_mentions
 from etl.registry.build import HOLDING_COMPANIES
 from etl.registry.model import Registry
 from etl.registry.paths import cache_dir
@@ -100,9 +107,9 @@ class AffiliationResolver:
     def _from_domain(self, owner: str, text: str, previous: list[ResolvedAffiliation]
                      ) -> ResolvedAffiliation:
         name, country, inst_type, _parent, _source = self.index.info[owner]
-        if previous and previous[0].country_code and previous[0].country_code != country:
-            if inst_type == "company" or country is None:
-                country = previous[0].country_code
+        mentioned = previous[0].country_code if previous else None
+        if mentioned and mentioned != country and (inst_type == "company" or country is None):
+            country = mentioned
         return ResolvedAffiliation(text, owner, name, country, inst_type, 0.85, "email-domain")
 
     def _resolve_segment(self, segment: str, owner: str | None, owner_family: frozenset[str]
@@ -132,25 +139,33 @@ class AffiliationResolver:
         part_sizes: dict[int, int] = {}
         for t in tokens:
             part_sizes[t.part] = part_sizes.get(t.part, 0) + 1
+        has_specific = any(not self._generic(tokens, s) and (s.end - s.start > 1 or tokens[s.start].raw.isupper())
+                           for s in spans)
         for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
             if any(i in taken for i in range(span.start, span.end)):
                 continue
             if span.end - span.start == 1 and not self._single_word_ok(tokens[span.start], span, part_sizes):
                 continue
+            if span.end - span.start < len(tokens) and has_specific and self._generic(tokens, span):
+                continue  # "Computer Vision Lab, TU Dresden": the lab name fits labs everywhere
             chosen.append(span)
             taken.update(range(span.start, span.end))
         return sorted(chosen, key=lambda s: s.start)
+
+    @staticmethod
+    def _generic(tokens: list[Token], span: Span) -> bool:
+        return all(t.key in GENERIC_WORDS for t in tokens[span.start:span.end])
 
     @staticmethod
     def _single_word_ok(token: Token, span: Span, part_sizes: dict[int, int]) -> bool:
         raw = token.raw
         if len(token.key) < 2:
             return False
-        if any("\u3040" <= c for c in raw):  # CJK names are written without spaces
+        if any(c >= "\u3040" for c in raw):  # CJK names are written without spaces
             return True
         shouty = raw.isupper() or (sum(c.isupper() for c in raw) >= 2 and not raw.istitle())
-        if shouty and len(raw) >= 2:
-            return True
+        if shouty:  # an acronym, unless it is a place code or a country ("PA", "USA", "UK")
+            return len(raw) >= 3 and token.key not in PLACE_CODES and country_code(raw) is None
         alone = part_sizes.get(token.part, 0) == 1
         best_rank = span.entries[0][1]
         return alone and best_rank <= 4
@@ -173,6 +188,10 @@ class AffiliationResolver:
             if best:
                 rank = dict(span.entries)[best.institution_id]
                 matches.append((best, family(self.index, best.institution_id), _KIND_METHOD[rank]))
+        named = [m for m in matches if m[2] != "acronym"]
+        if named:  # "German Aerospace Center (DLR)": the acronym only repeats the name, never adds
+            matches = named + [m for m in matches if m[2] == "acronym"
+                               and any(m[0].institution_id in f or n.institution_id in m[1] for n, f, _ in named)]
         if not matches:
             matches = self._fuzzy(parts, ctx)
         if not matches:
@@ -189,8 +208,11 @@ class AffiliationResolver:
             method += "+domain"
         if best.country_from_mention:
             method += "+country-mention"
-        also = tuple(dict.fromkeys(m.institution_id for i, (m, _f, _k) in enumerate(matches)
-                                   if i != primary and m.institution_id != best.institution_id))
+        primary_family = matches[primary][1]
+        also = tuple(dict.fromkeys(  # only institutions related to the main one: a parent or a unit of it
+            m.institution_id for i, (m, fam, _k) in enumerate(matches)
+            if i != primary and m.institution_id != best.institution_id
+            and (m.institution_id in primary_family or best.institution_id in fam)))
         return ResolvedAffiliation(text, best.institution_id, name, best.country_code, inst_type,
                                    round(min(best.score, 1.0), 3), method, also)
 

@@ -72,11 +72,8 @@ def score_candidate(index: NameIndex, institution_id: str, base: float, ctx: Con
             country_out, from_mention = ctx.countries[-1], True
         else:
             score -= COUNTRY_CONFLICT
-    elif ctx.city_countries and country and country not in ctx.city_countries:
-        if inst_type in MULTINATIONAL:
-            country_out, from_mention = ctx.city_countries[-1], True
-        else:
-            score -= CITY_CONFLICT
+    elif ctx.city_countries and country and country not in ctx.city_countries and inst_type not in MULTINATIONAL:
+        score -= CITY_CONFLICT  # a city alone never moves a company ("Google, Venice, CA" is not Italy)
     if ctx.domain_owner and (institution_id in ctx.domain_family
                              or ctx.domain_owner in family(index, institution_id)):
         score += DOMAIN_AGREES

@@ -59,9 +59,16 @@ def primary_type(types: Iterable[str]) -> str | None:
     return types[0] if types else None
 
 
+# ccTLDs sold worldwide as vanity domains (prowler.io is in Cambridge, not the Indian Ocean)
+VANITY_TLDS = frozenset({"io", "ai", "co", "me", "tv", "ly", "fm", "to", "sh", "ws", "cc", "so", "gg", "im",
+                         "ac", "vc", "is", "la", "md", "ms", "nu", "tk", "xyz", "app", "dev"})
+
+
 def tld_country(domain: str) -> str | None:
     """Country implied by a domain's top level: ccTLDs and the US-only .edu; None for .com/.org/…"""
     tld = domain.rsplit(".", 1)[-1].lower()
+    if tld in VANITY_TLDS:
+        return None
     if tld == "edu":
         return "US"
     if tld == "uk":
@@ -149,8 +156,9 @@ class RegistryBuilder:
         """
         out: dict[str, InstitutionDomain] = {}
         for domain, claims in self.domain_claims.items():
-            ranked = sorted((_CLAIM_RANK.get(src, 3), iid) for iid, src in claims.items()
-                            if iid in self.institutions)
+            implied = tld_country(domain)
+            ranked = sorted((_CLAIM_RANK.get(src, 3) + self._tld_mismatch(implied, iid), iid)
+                            for iid, src in claims.items() if iid in self.institutions)
             if not ranked:
                 continue
             best = {iid for rank, iid in ranked if rank == ranked[0][0]}
@@ -158,6 +166,14 @@ class RegistryBuilder:
             if len(roots) == 1:
                 out[domain] = InstitutionDomain(domain, roots[0], claims[roots[0]])
         return out
+
+    def _tld_mismatch(self, implied: str | None, institution_id: str) -> int:
+        """Demote a claim whose domain's country contradicts the claimant's (ROR lists neu.edu for
+        Northeastern University in Shenyang); companies are exempt, they register anywhere."""
+        inst = self.institutions[institution_id]
+        if implied and inst.country_code and implied != inst.country_code and inst.type != "company":
+            return 2
+        return 0
 
     def domain_owner(self, domain: str, domains: dict[str, InstitutionDomain]) -> str | None:
         """Longest-suffix owner of a domain, never a refused one."""

@@ -45,7 +45,7 @@ PUBLIC_SUFFIXES: frozenset[str] = frozenset({
     "ac.il", "co.il", "ac.in", "edu.in", "res.in", "co.in", "ernet.in", "ac.ir", "ac.za", "co.za",
     "edu.br", "com.br", "edu.mx", "edu.ar", "edu.co", "edu.pe", "edu.tr", "com.tr", "edu.pl", "edu.my",
     "edu.vn", "edu.pk", "edu.sa", "ac.ae", "ac.at", "ac.be", "ac.nz", "ac.th", "ac.id", "edu.eg",
-    "edu.gr", "edu.es", "edu.it", "edu.mo", "gc.ca", "ac.cy", "edu.ph", "ac.ma", "ac.kr",
+    "edu.gr", "edu.es", "edu.it", "edu.mo", "gc.ca", "ac.cy", "edu.ph", "ac.ma",
 })
 
 

@@ -1,0 +1,76 @@
+"""``talent registry build | update | verify-seed | vendor``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("registry", help="institution registry (ROR, Hipo, swot, AI-lab seed)")
+    sub = parser.add_subparsers(dest="registry_command", required=True, metavar="SUBCOMMAND")
+    build = sub.add_parser("build", help="build the registry and write its tables into the warehouse")
+    build.add_argument("--no-warehouse", action="store_true", help="only build and cache, write no tables")
+    build.set_defaults(handler=run_build)
+    update = sub.add_parser("update", help="replace the vendored ROR records with a full ROR dump, rebuild")
+    update.add_argument("--ror-dump", required=True, help="path or URL of a ROR dump (.zip or .json)")
+    update.set_defaults(handler=run_update)
+    verify = sub.add_parser("verify-seed", help="check ai_labs_seed.csv against NeurIPS evidence")
+    verify.set_defaults(handler=run_verify_seed)
+    vendor = sub.add_parser("vendor", help="copy registry inputs from shared/data into data/registries")
+    vendor.add_argument("--shared-data", type=Path, default=Path("../shared/data"))
+    vendor.set_defaults(handler=run_vendor)
+
+
+def _build_and_write(args: argparse.Namespace, no_warehouse: bool = False) -> int:
+    import duckdb
+
+    from etl.registry.build import counts_by_source
+    from etl.registry.store import load_or_build, write_registry_tables
+
+    registry = load_or_build(rebuild=True)
+    log.info("institutions by source: %s", counts_by_source(registry))
+    if no_warehouse:
+        return 0
+    args.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(args.warehouse)) as con:
+        counts = write_registry_tables(con, registry)
+    log.info("wrote %s into %s", counts, args.warehouse)
+    return 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    return _build_and_write(args, args.no_warehouse)
+
+
+def run_update(args: argparse.Namespace) -> int:
+    from etl.registry.ror_dump import update_from_dump
+
+    try:
+        update_from_dump(args.ror_dump)
+    except (OSError, ValueError) as exc:
+        print(f"registry update: {exc}", file=sys.stderr)
+        return 2
+    return _build_and_write(args)
+
+
+def run_verify_seed(args: argparse.Namespace) -> int:
+    from etl.registry.evidence import write_verified_seed
+
+    log.info("wrote %s", write_verified_seed())
+    return 0
+
+
+def run_vendor(args: argparse.Namespace) -> int:
+    from etl.registry.vendor import vendor
+
+    if not args.shared_data.is_dir():
+        print(f"{args.shared_data} is not a directory", file=sys.stderr)
+        return 2
+    for name, n in vendor(args.shared_data).items():
+        log.info("%s: %d rows", name, n)
+    return 0
