@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -67,6 +67,8 @@ _GREATER_CHINA = {"HK": "CN", "MO": "CN", "TW": "CN"}
 
 def _fold(text: str) -> str:
     """Lower-case, strip accents, turn punctuation into single spaces."""
+    if text.isascii():
+        return _NON_WORD.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NON_WORD.sub(" ", stripped.lower()).strip()
@@ -105,13 +107,26 @@ def country_code(name: str | None) -> str | None:
 
 
 @cache
-def _mention_pattern() -> re.Pattern[str]:
-    names = sorted((n for n in _name_table() if n not in _PART_ONLY and (len(n) > 3 or n in _SHORT_IN_PHRASE)),
-                   key=len, reverse=True)
-    return re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+def _in_phrase_names() -> dict[str, str]:
+    """Names that count as a mention inside a longer phrase: full names and a few safe short forms."""
+    return {n: c for n, c in _name_table().items()
+            if n not in _PART_ONLY and (len(n) > 3 or n in _SHORT_IN_PHRASE)}
+
+
+_MAX_NAME_WORDS = 6
+
+
+@lru_cache(maxsize=100_000)
+def _mentions_cached(text: str) -> tuple[str, ...]:
+    return tuple(_country_mentions(text))
 
 
 def country_mentions(text: str) -> list[str]:
+    """Countries named in a free-text affiliation, in order of appearance (cached per string)."""
+    return list(_mentions_cached(text))
+
+
+def _country_mentions(text: str) -> list[str]:
     """Countries named in a free-text affiliation, in order of appearance, without duplicates.
 
     Whole comma-separated parts may be short forms ("USA", "UK", "PRC"); inside longer phrases only
@@ -127,11 +142,18 @@ def country_mentions(text: str) -> list[str]:
             if whole not in found:
                 found.append(whole)
             continue
-        for match in _mention_pattern().finditer(_NOT_COUNTRIES.sub(" ", folded)):
-            code = _name_table()[match.group(1)]
-            if code in found:
-                continue
-            found.append(code)
+        words = _NOT_COUNTRIES.sub(" ", folded).split()
+        names = _in_phrase_names()
+        i = 0
+        while i < len(words):
+            for size in range(min(_MAX_NAME_WORDS, len(words) - i), 0, -1):  # longest name first
+                code = names.get(" ".join(words[i:i + size]))
+                if code:
+                    if code not in found:
+                        found.append(code)
+                    i += size - 1
+                    break
+            i += 1
     return found
 
 

@@ -28,8 +28,8 @@ from etl.registry.model import Registry
 KIND_RANK = {"seed": 0, "evidence": 0, "display": 1, "alias": 2, "label": 2, "hipo": 2, "swot": 3,
              "stripped": 4, "acronym": 5}
 MAX_SPAN_TOKENS = 14
-BLOCK_MAX_DF = 1500  # a token in more names than this is too common to block on
-MAX_FUZZY_CANDIDATES = 400
+BLOCK_MAX_DF = 800  # a token in more names than this is too common to block on
+MAX_FUZZY_CANDIDATES = 250
 
 _WORD = re.compile(r"[^\W_]+|/", re.UNICODE)
 _APOSTROPHES = re.compile(r"['’`´]")
@@ -198,7 +198,8 @@ class NameIndex:
             ids.update(self.postings[w])
             if len(ids) > MAX_FUZZY_CANDIDATES:
                 break
-        choices = {i: self.fuzzy_keys[i] for i in ids}
+        keys = self.fuzzy_keys
+        choices = [keys[i] for i in ids]
         hits = process.extract(part_key, choices, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff,
                                limit=10)
         out: list[tuple[str, float]] = []

@@ -91,7 +91,13 @@ def host_of(url: str) -> str | None:
 
 
 def _similar(a: str, b: str) -> bool:
-    """Names close enough that a shared web host (weak evidence) may merge them."""
+    """May a shared web host (weak evidence) merge these two names?
+
+    Yes, unless the ROR side is a university *system* ("Purdue University System" shares purdue.edu
+    with Purdue University) and the names differ.
+    """
+    if "system" not in name_key(b).split():
+        return True
     return fuzz.token_sort_ratio(name_key(a), name_key(split_country_suffix(b)[0])) >= 88
 
 
@@ -189,7 +195,7 @@ class RegistryBuilder:
 
 
 def add_ror(builder: RegistryBuilder, records: Iterable[dict]) -> None:
-    pending_links: list[tuple[str, str]] = []
+    pending_links: list[tuple[str, str, str | None]] = []
     for rec in records:
         rid = rec["id"]
         parent = next((rel_id for rel_type, rel_id in rec["relationships"] if rel_type == "parent"), None)
@@ -209,11 +215,14 @@ def add_ror(builder: RegistryBuilder, records: Iterable[dict]) -> None:
             builder.add_name(rid, value, "label", lang)
         for domain in rec["domains"]:
             builder.claim_domain(domain, rid, "ror" if rec.get("status") == "active" else "ror-inactive")
-        for link in rec["links"] if parent is None else ():  # sub-units' pages live on the parent's host
+        for link in rec["links"]:
             host = host_of(link)
             if host:
-                pending_links.append((host, rid))
-    for host, rid in pending_links:  # web hosts only where no ROR domain field claims the host
+                pending_links.append((host, rid, parent))
+    for host, rid, parent in pending_links:  # web hosts only where no ROR domain field claims the host
+        parent_inst = builder.institutions.get(parent) if parent else None
+        if parent_inst and parent_inst.type == "education":
+            continue  # a university's units publish on the university's host (cs.ucl.ac.uk …)
         if host not in builder.domain_claims:
             builder.claim_domain(host, rid, "ror-link")
     # parents that point outside the registry are kept only if a stub fills them in later
