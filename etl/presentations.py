@@ -3,7 +3,8 @@
 The virtual-site feed is the only source of oral / spotlight tiers for most years, but the proceedings
 and OpenReview carry the authoritative author lists. They share no key in every year, so matching goes
 from the strongest evidence to the weakest: a shared id in the feed's links (OpenReview forum id,
-proceedings hash), then the normalised title, then a fuzzy title match that must be unique.
+proceedings hash), then the normalised title, then a fuzzy title match that must be unique, then the
+author list (a renamed paper keeps its authors: same surnames, or a looser title match with most of them).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 FUZZY_MIN_SCORE = 90.0
+FUZZY_WITH_AUTHORS_MIN_SCORE = 70.0
+AUTHOR_OVERLAP_MIN = 0.6
 _ID_PATTERNS = (re.compile(r"forum\?id=([^&#/]+)"), re.compile(r"\b([0-9a-f]{32})\b"))
 
 
@@ -32,6 +35,11 @@ class PaperRef:
     paper_id: str
     title: str
     links: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+
+    @property
+    def surnames(self) -> frozenset[str]:
+        return frozenset(normalise_title(name).split()[-1] for name in self.authors if normalise_title(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +48,14 @@ class Match:
     feed_paper_id: str
     method: str
     score: float
+
+
+def author_overlap(a: PaperRef, b: PaperRef) -> float:
+    """Jaccard overlap of author surnames (0 when either list is empty)."""
+    left, right = a.surnames, b.surnames
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)
 
 
 def ids_in_links(links: tuple[str, ...]) -> set[str]:
@@ -88,4 +104,31 @@ def match_presentations(papers: list[PaperRef], feed: list[PaperRef]) -> tuple[l
             pool.pop(paper_id)
         else:
             unmatched.append(entry)
-    return matches, unmatched
+    return matches, _match_by_authors(papers, unmatched, used_papers, matches)
+
+
+def _match_by_authors(
+    papers: list[PaperRef], entries: list[PaperRef], used_papers: set[str], matches: list[Match]
+) -> list[PaperRef]:
+    """Last resort for retitled papers: same author surnames, or a looser title with most of them."""
+    left: list[PaperRef] = []
+    for entry in entries:
+        scored = []
+        for paper in papers:
+            if paper.paper_id in used_papers:
+                continue
+            overlap = author_overlap(entry, paper)
+            if overlap < AUTHOR_OVERLAP_MIN:
+                continue
+            title_score = fuzz.token_set_ratio(normalise_title(entry.title), normalise_title(paper.title))
+            if overlap == 1.0 or title_score >= FUZZY_WITH_AUTHORS_MIN_SCORE:
+                scored.append((overlap, title_score, paper.paper_id))
+        scored.sort(reverse=True)
+        if scored and (len(scored) == 1 or scored[1][:2] < scored[0][:2]):
+            overlap, title_score, paper_id = scored[0]
+            method = "same_authors" if title_score < FUZZY_WITH_AUTHORS_MIN_SCORE else "title_fuzzy_authors"
+            matches.append(Match(paper_id, entry.paper_id, method, float(title_score)))
+            used_papers.add(paper_id)
+        else:
+            left.append(entry)
+    return left

@@ -132,6 +132,7 @@ def _events(year: int, papers: list[FeedPaper], first_free_id: int) -> list[dict
     return sorted(events, key=lambda event: (event["id"], event["eventtype"]))
 
 
+YEARS_LINKING_PROCEEDINGS = frozenset({2020})  # 2020 presentations carry a `proceeding` link
 _SITE_ID = re.compile(r"/virtual/\d{4}/(poster|oral)/(\d+)")
 
 
@@ -147,6 +148,10 @@ def _proceedings_year_papers(year: int) -> list[FeedPaper]:
             meta = metadata[match.metadata_hash]
             authors = [feed_author(full_name(a), a.get("institution") or None) for a in meta["authors"]]
             key, url = match.metadata_hash, abstract_path(year, match.metadata_hash)
+            if year not in YEARS_LINKING_PROCEEDINGS:
+                # The 2019 site never linked the proceedings: its own uid, no paper_url, so consumers
+                # must join by title, as they would upstream.
+                key, url = hashlib.md5(item["id"].encode()).hexdigest(), None
         else:
             names = [name.strip() for name in (item.get("author") or "").split(",") if name.strip()]
             authors = [feed_author(name, None) for name in names]

@@ -46,6 +46,19 @@ def _open_for_append(path: Path) -> IO[str]:
     return path.open("a", encoding="utf-8")
 
 
+def _landed_keys(path: Path) -> set[str]:
+    """Record keys already in a crawl's landing file (empty for a new crawl)."""
+    keys: set[str] = set()
+    if path.exists():
+        with path.open("rb") as handle:
+            for raw in handle:
+                try:
+                    keys.add(json.loads(raw)["record_key"])
+                except (ValueError, KeyError):
+                    continue
+    return keys
+
+
 class LandingWriterPipeline:
     """Writes LandedRecord items to ``{LANDING_DIR}/{source}/{crawl_id}.jsonl`` and rejects beside it."""
 
@@ -57,6 +70,7 @@ class LandingWriterPipeline:
         self.crawl_id = ""
         self.source = ""
         self.started_at = ""
+        self.landed_keys: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -80,7 +94,13 @@ class LandingWriterPipeline:
             spider.state["started_at"] = self.started_at
         spider.crawl_id = self.crawl_id
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.records = _open_for_append(self.folder / f"{self.crawl_id}.jsonl")
+        records_path = self.folder / f"{self.crawl_id}.jsonl"
+        self.records = _open_for_append(records_path)
+        self.landed_keys = _landed_keys(records_path)
+        # A resumed crawl re-requests whatever is not landed yet; the spider reads this to skip the rest.
+        spider.landed_keys = self.landed_keys
+        if self.landed_keys:
+            logger.info("resuming crawl %s: %d records already landed", self.crawl_id, len(self.landed_keys))
         self.rejects = _open_for_append(self.folder / f"{self.crawl_id}.rejects.jsonl")
         logger.info("landing crawl %s in %s", self.crawl_id, self.folder)
 
@@ -107,6 +127,11 @@ class LandingWriterPipeline:
             raise DropItem(f"not a landing record: {type(item).__name__}")
         assert self.records is not None
         record = item.record
+        if record.record_key in self.landed_keys:
+            if stats is not None:
+                stats.inc_value("landing/duplicates_skipped")
+            raise DropItem(f"already landed in this crawl: {record.record_key}")
+        self.landed_keys.add(record.record_key)
         line = {
             "crawl_id": self.crawl_id,
             "source": self.source,

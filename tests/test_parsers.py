@@ -244,3 +244,18 @@ def test_tier_from_text(text, tier):
 def test_email_domain_never_keeps_the_local_part():
     assert email_domain("Jane.Doe@LAMDA.nju.edu.cn") == "lamda.nju.edu.cn"
     assert email_domain("~Jane_Doe1") is None
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("zqshi@mail.tsinghua.edu.cn", (None, "mail.tsinghua.edu.cn")),
+        ("University of Southampton (apb@ecs.soton.ac.uk)", ("University of Southampton", "ecs.soton.ac.uk")),
+        ("Tsinghua University", ("Tsinghua University", None)),
+        (None, (None, None)),
+    ],
+)
+def test_email_in_institution_keeps_only_the_domain(raw, expected):
+    from scrapers.parsing.common import institution_and_domain
+
+    assert institution_and_domain(raw) == expected

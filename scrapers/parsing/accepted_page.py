@@ -9,7 +9,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from scrapers.items import AuthorRecord
-from scrapers.parsing.common import clean_text
+from scrapers.parsing.common import clean_text, institution_and_domain
 
 
 def split_name_institution(chunk: str) -> tuple[str, str | None]:
@@ -46,6 +46,7 @@ def parse_accepted_papers_page(html: str) -> list[tuple[str, list[AuthorRecord]]
         authors = []
         for position, chunk in enumerate(chunks, start=1):
             name, institution = split_name_institution(chunk)
-            authors.append(AuthorRecord(position=position, name=name, institution=institution))
+            institution, domain = institution_and_domain(institution)
+            authors.append(AuthorRecord(position=position, name=name, institution=institution, email_domain=domain))
         papers.append((title, authors))
     return papers

@@ -63,3 +63,23 @@ def track_from_text(*texts: str | None) -> str:
         if text and re.search(r"datasets?[\s_&]*(and|&)?[\s_]*benchmarks?", text, re.IGNORECASE):
             return "datasets_and_benchmarks"
     return "main"
+
+
+_EMAIL = re.compile(r"[\w.+%-]+@((?:[\w-]+\.)+[a-z]{2,})", re.IGNORECASE)
+
+
+def institution_and_domain(value: object) -> tuple[str | None, str | None]:
+    """Split an affiliation string into (text without email addresses, email domain).
+
+    Some authors typed their email where the institution belongs ("zqshi@mail.tsinghua.edu.cn"); the
+    domain is good evidence for the resolver, the address itself must never be stored.
+    """
+    text = clean_text(value)
+    if text is None or "@" not in text:
+        return text, None
+    match = _EMAIL.search(text)
+    domain = match.group(1).lower() if match else None
+    remainder = _EMAIL.sub(" ", text)
+    remainder = re.sub(r"[\s,;()<>\[\]]+$", "", re.sub(r"^[\s,;()<>\[\]]+", "", remainder))
+    remainder = re.sub(r"\s+", " ", remainder).replace("@", " ").strip()
+    return remainder or None, domain

@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup
 
 from scrapers.items import AuthorRecord, PaperRecord
-from scrapers.parsing.common import ParseError, clean_text, track_from_text
+from scrapers.parsing.common import ParseError, clean_text, institution_and_domain, track_from_text
 
 HASH_IN_URL = re.compile(r"/hash/([0-9a-f]{32})-Abstract(?:-([A-Za-z_]+))?\.html")
 
@@ -76,11 +76,13 @@ def parse_metadata_json(body: bytes | str, entry: IndexEntry, conference: str, y
     for position, author in enumerate(document["authors"], start=1):
         if not isinstance(author, dict):
             raise ParseError(f"author {position} is not an object")
+        institution, domain = institution_and_domain(author.get("institution"))
         authors.append(
             AuthorRecord(
                 position=position,
                 name=_full_name(author.get("given_name"), author.get("family_name")),
-                institution=clean_text(author.get("institution")),
+                institution=institution,
+                email_domain=domain,
             )
         )
     return PaperRecord(

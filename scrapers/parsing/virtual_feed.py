@@ -11,7 +11,14 @@ import json
 from dataclasses import dataclass, field
 
 from scrapers.items import AuthorRecord, PaperRecord
-from scrapers.parsing.common import ParseError, clean_text, higher_tier, tier_from_text, track_from_text
+from scrapers.parsing.common import (
+    ParseError,
+    clean_text,
+    higher_tier,
+    institution_and_domain,
+    tier_from_text,
+    track_from_text,
+)
 
 
 @dataclass(slots=True)
@@ -47,11 +54,13 @@ def _authors(result: dict) -> list[AuthorRecord]:
             authors.append(AuthorRecord(position=position, name=clean_text(author) or ""))
             continue
         source_id = author.get("id")
+        institution, domain = institution_and_domain(author.get("institution"))
         authors.append(
             AuthorRecord(
                 position=position,
                 name=clean_text(author.get("fullname") or author.get("name")) or "",
-                institution=clean_text(author.get("institution")),
+                institution=institution,
+                email_domain=domain,
                 source_id=f"virtual:{source_id}" if source_id not in (None, "") else None,
             )
         )

@@ -59,6 +59,20 @@ class HarvestSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.target = ConferenceYear.from_args(conference, year, self.default_conference)
         self.arguments = {"conference": self.target.conference, "year": self.target.year, **kwargs}
+        self.landed_keys: set[str] = set()  # filled by the landing pipeline when a crawl resumes
+
+    @property
+    def resuming(self) -> bool:
+        """True when this run continues a crawl (JOBDIR state or records already landed).
+
+        A resumed crawl re-issues its entry requests with ``dont_filter`` and re-requests every record
+        not landed yet, so a crawl killed at any point (even SIGKILL, which loses Scrapy's in-flight
+        requests) ends with everything; the landing pipeline drops what was landed before.
+        """
+        return bool(self.landed_keys) or bool(getattr(self, "state", {}).get("crawl_id"))
+
+    def record_key(self, paper_id: str) -> str:
+        return f"{self.target.conference}/{self.target.year}/{paper_id}"
 
     def land(self, record: PaperRecord | ProfileRecord, response: Response) -> LandedRecord:
         """Wrap a parsed record with its provenance; one feed response can carry thousands of records,

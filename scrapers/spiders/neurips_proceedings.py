@@ -39,7 +39,9 @@ class NeuripsProceedingsSpider(HarvestSpider):
         return f"{base}/paper_files/paper/{self.target.year}"
 
     async def start(self) -> AsyncIterator[Any]:
-        yield scrapy.Request(self.index_url(), callback=self.parse_index, errback=self.on_error)
+        yield scrapy.Request(
+            self.index_url(), callback=self.parse_index, errback=self.on_error, dont_filter=self.resuming
+        )
 
     def parse_index(self, response: Response):
         entries = parse_year_index(response.text, response.url)
@@ -47,12 +49,16 @@ class NeuripsProceedingsSpider(HarvestSpider):
         if not entries:
             yield self.reject(response.url, "year index lists no papers", status=response.status)
             return
+        resuming = self.resuming
         for entry in entries:
+            if self.record_key(entry.paper_hash) in self.landed_keys:
+                continue
             yield scrapy.Request(
                 metadata_url(entry.abstract_url),
                 callback=self.parse_metadata,
                 errback=self.metadata_failed,
                 cb_kwargs={"entry": entry},
+                dont_filter=resuming,
             )
 
     def parse_metadata(self, response: Response, entry: IndexEntry):
@@ -79,7 +85,11 @@ class NeuripsProceedingsSpider(HarvestSpider):
         self.logger.info("falling back to the paper page for %s (%s)", entry.paper_hash, reason)
         self.crawler.stats.inc_value("proceedings/paper_page_fallbacks")
         return scrapy.Request(
-            entry.abstract_url, callback=self.parse_paper_page, errback=self.on_error, cb_kwargs={"entry": entry}
+            entry.abstract_url,
+            callback=self.parse_paper_page,
+            errback=self.on_error,
+            cb_kwargs={"entry": entry},
+            dont_filter=self.resuming,
         )
 
     def parse_paper_page(self, response: Response, entry: IndexEntry):

@@ -29,7 +29,9 @@ class NeuripsVirtualSpider(HarvestSpider):
         return f"{base}/static/virtual/data/{target.conference}-{target.year}-orals-posters.json"
 
     async def start(self) -> AsyncIterator[Any]:
-        yield scrapy.Request(self.feed_url(), callback=self.parse_feed, errback=self.on_error)
+        yield scrapy.Request(
+            self.feed_url(), callback=self.parse_feed, errback=self.on_error, dont_filter=self.resuming
+        )
 
     def parse_feed(self, response: Response):
         try:

@@ -65,6 +65,7 @@ class OpenReviewSpider(HarvestSpider):
             errback=self.on_error,
             cb_kwargs={"query": query},
             meta={"openreview_auth": True},
+            dont_filter=self.resuming,
         )
 
     def first_page(self, query: dict[str, Any]) -> scrapy.Request:
