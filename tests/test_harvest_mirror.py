@@ -7,6 +7,7 @@ module; every assertion reads the warehouse built from them.
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -14,28 +15,11 @@ from talent.crawl import mirror_settings, run_crawl
 from warehouse.cli import load_and_build
 from warehouse.db import connect
 
-PLAN = (
-    (2019, "neurips_proceedings"),
-    (2019, "neurips_virtual"),
-    (2020, "neurips_proceedings"),
-    (2020, "neurips_virtual"),
-    (2022, "openreview"),
-    (2022, "neurips_virtual"),
-)
-
 
 @pytest.fixture(scope="module")
-def harvested(tmp_path_factory, mirror_server):
-    mirror_server.clear_faults()
-    root = tmp_path_factory.mktemp("harvest")
-    runs = [
-        run_crawl(spider, {"year": str(year)}, root / "landing", settings=mirror_settings(mirror_server.base_url))
-        for year, spider in PLAN
-    ]
-    warehouse = root / "talent.duckdb"
-    load_and_build(warehouse, [root / "landing"])
-    con = connect(warehouse, read_only=True)
-    yield runs, con, root
+def harvested(harvest):
+    con = connect(harvest.warehouse, read_only=True)
+    yield harvest.runs, con, harvest.root
     con.close()
 
 
@@ -109,14 +93,15 @@ def test_feed_count_checked(harvested):
     assert feed.stats["feed/papers"] == 2834 and feed.stats["feed/duplicates_merged"] == 199
 
 
-def test_reloading_and_recrawling_add_nothing(harvested, mirror):
+def test_reloading_and_recrawling_add_nothing(harvested, warehouse_copy, mirror, tmp_path):
     runs, con, root = harvested
     before = {t: _one(con, f"SELECT count(*) FROM {t}")[0] for t in ("raw_records", "papers", "authorships")}
-    con.close()
-    warehouse = root / "talent.duckdb"
-    again = run_crawl("openreview", {"year": "2022"}, root / "landing", settings=mirror_settings(mirror.base_url))
+    warehouse = warehouse_copy
+    landing = tmp_path / "landing"
+    shutil.copytree(root / "landing", landing)
+    again = run_crawl("openreview", {"year": "2022"}, landing, settings=mirror_settings(mirror.base_url))
     assert again.records == 2834
-    load_report, _ = load_and_build(warehouse, [root / "landing"])
+    load_report, _ = load_and_build(warehouse, [landing])
     assert load_report.added == 0
     reopened = connect(warehouse, read_only=True)
     try:
