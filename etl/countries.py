@@ -121,6 +121,11 @@ def _mentions_cached(text: str) -> tuple[str, ...]:
     return tuple(_country_mentions(text))
 
 
+def clear_mention_cache() -> None:
+    """Forget cached mentions (benchmarks time cold strings)."""
+    _mentions_cached.cache_clear()
+
+
 def country_mentions(text: str) -> list[str]:
     """Countries named in a free-text affiliation, in order of appearance (cached per string)."""
     return list(_mentions_cached(text))

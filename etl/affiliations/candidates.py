@@ -55,6 +55,10 @@ def tokenise(parts: list[str]) -> list[Token]:
     tokens: list[Token] = []
     for index, part in enumerate(parts):
         text = _APOSTROPHES.sub("", part).replace("&", " and ")
+        if text.isascii():  # fast path: folding is lower-casing, one token per raw word
+            tokens.extend(Token(ABBREVIATIONS.get(w, w) if w != "/" else w, raw, index)
+                          for raw in _WORD.findall(text) for w in (raw.lower(),))
+            continue
         for raw in _WORD.findall(text):
             if raw == "/":
                 tokens.append(Token("/", raw, index))
@@ -201,7 +205,7 @@ class NameIndex:
         keys = self.fuzzy_keys
         choices = [keys[i] for i in ids]
         hits = process.extract(part_key, choices, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff,
-                               limit=10)
+                               limit=5)
         out: list[tuple[str, float]] = []
         for key, score, _ in hits:
             for iid, _rank in self.exact[key]:
