@@ -54,9 +54,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         super().__init__(crawler.settings)
         self.crawler = crawler
         settings = crawler.settings
-        self.base = settings.getfloat("BACKOFF_BASE_SECONDS")
-        self.cap = settings.getfloat("BACKOFF_MAX_SECONDS")
-        self.retry_after_cap = settings.getfloat("RETRY_AFTER_MAX_SECONDS")
+        self.base = settings.getfloat("BACKOFF_BASE_SECONDS", 1.0)
+        self.cap = settings.getfloat("BACKOFF_MAX_SECONDS", 120.0)
+        self.retry_after_cap = settings.getfloat("RETRY_AFTER_MAX_SECONDS", 600.0)
         self.paused_until: dict[str, float] = {}
 
     @classmethod
@@ -128,7 +128,7 @@ class AuthTokenMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler.settings.get("OPENREVIEW_TOKEN_ENV"))
+        return cls(crawler.settings.get("OPENREVIEW_TOKEN_ENV", "OPENREVIEW_TOKEN"))
 
     def process_request(self, request: Request) -> None:
         if self.token and request.meta.get("openreview_auth") and b"Authorization" not in request.headers:

@@ -64,7 +64,7 @@ class LandingWriterPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.landing_dir = Path(crawler.settings.get("LANDING_DIR"))
+        self.landing_dir = Path(crawler.settings.get("LANDING_DIR", "data/landing"))
         self.records: IO[str] | None = None
         self.rejects: IO[str] | None = None
         self.crawl_id = ""

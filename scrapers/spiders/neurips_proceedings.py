@@ -35,7 +35,9 @@ class NeuripsProceedingsSpider(HarvestSpider):
         self.base_url = base_url
 
     def index_url(self) -> str:
-        base = (self.base_url or self.settings.get("PROCEEDINGS_BASE_URL")).rstrip("/")
+        base = (self.base_url or self.settings.get("PROCEEDINGS_BASE_URL", "https://proceedings.neurips.cc")).rstrip(
+            "/"
+        )
         return f"{base}/paper_files/paper/{self.target.year}"
 
     async def start(self) -> AsyncIterator[Any]:

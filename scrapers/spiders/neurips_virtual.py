@@ -24,7 +24,7 @@ class NeuripsVirtualSpider(HarvestSpider):
         self.base_url = base_url
 
     def feed_url(self) -> str:
-        base = (self.base_url or self.settings.get("VIRTUAL_BASE_URL")).rstrip("/")
+        base = (self.base_url or self.settings.get("VIRTUAL_BASE_URL", "https://neurips.cc")).rstrip("/")
         target = self.target
         return f"{base}/static/virtual/data/{target.conference}-{target.year}-orals-posters.json"
 

@@ -39,12 +39,15 @@ class OpenReviewSpider(HarvestSpider):
 
     @property
     def api_base(self) -> str:
-        setting = "OPENREVIEW_API_V2_URL" if self.api == "v2" else "OPENREVIEW_API_V1_URL"
-        return (self.base_url or self.settings.get(setting)).rstrip("/")
+        if self.api == "v2":
+            default = self.settings.get("OPENREVIEW_API_V2_URL", "https://api2.openreview.net")
+        else:
+            default = self.settings.get("OPENREVIEW_API_V1_URL", "https://api.openreview.net")
+        return (self.base_url or default).rstrip("/")
 
     @property
     def page_size(self) -> int:
-        return self.settings.getint("OPENREVIEW_PAGE_SIZE")
+        return self.settings.getint("OPENREVIEW_PAGE_SIZE", 1000)
 
     def v1_invitations(self) -> list[str]:
         year = self.target.year
@@ -106,13 +109,22 @@ class OpenReviewSpider(HarvestSpider):
         if not page.notes:
             return
         if self.api == "v1":
-            offset = query["offset"] + len(page.notes)
-            if page.count is not None and offset >= page.count:
-                return
-            next_query = {**query, "offset": offset}
+            yield from self._v1_remaining_pages(query, page.count, len(page.notes))
+            return
+        last_id = page.notes[-1].get("id")
+        params = {"content.venueid": query["venueid"], "limit": self.page_size, "sort": "id", "after": last_id}
+        yield self._request(params, {**query, "after": last_id})
+
+    def _v1_remaining_pages(self, query: dict[str, Any], count: int | None, page_length: int):
+        """After the first page, schedule every remaining offset at once (the count is known), so a page
+        that fails loses only itself — it is recorded as a reject — not all the pages after it."""
+        if count is None:  # no total: walk page by page
+            offset = query["offset"] + page_length
             params = {"invitation": query["invitation"], "offset": offset, "limit": self.page_size}
-        else:
-            last_id = page.notes[-1].get("id")
-            next_query = {**query, "after": last_id}
-            params = {"content.venueid": query["venueid"], "limit": self.page_size, "sort": "id", "after": last_id}
-        yield self._request(params, next_query)
+            yield self._request(params, {**query, "offset": offset})
+            return
+        if query["offset"] != 0:
+            return
+        for offset in range(page_length, count, self.page_size):
+            params = {"invitation": query["invitation"], "offset": offset, "limit": self.page_size}
+            yield self._request(params, {**query, "offset": offset})
