@@ -85,37 +85,15 @@ def score_countries(resolver: AffiliationResolver, cases: Iterable[gold.CountryC
     return score
 
 
-def labelled_ids(resolver: AffiliationResolver, institution_id: str) -> set[str]:
-    """The ids the ROR-labelled gold sets use for one resolved institution.
-
-    Their convention: a unit of a university is labelled as the university; an institute of a
-    research organisation (CAS, Max Planck, CNRS, a company) as both the institute and the parent.
-    """
-    info = resolver.index.info
-    chain = [institution_id]
-    current = institution_id
-    for _ in range(6):
-        parent = info.get(current, (None, None, None, None, ""))[3]
-        if not parent or parent in chain or parent not in info:
-            break
-        chain.append(parent)
-        current = parent
-    own_type = info[institution_id][2]
-    if own_type == "education":
-        return {institution_id}
-    universities = [i for i in chain[1:] if info[i][2] == "education"]
-    if universities and own_type in ("facility", "other", None):
-        return {universities[0]}
-    return {institution_id}
-
-
 def predicted_ids(resolver: AffiliationResolver, affiliation: str) -> tuple[set[str], float, str]:
-    """ROR ids named by an affiliation, in the gold sets' labelling convention (see labelled_ids)."""
+    """ROR ids named by an affiliation: each affiliation's institution plus related ones it names
+    (an institute and its parent organisation, as the gold sets label them)."""
     results = resolver.resolve(affiliation)
     ids: set[str] = set()
     for r in results:
         for iid in (r.institution_id, *r.also_ids) if r.institution_id else ():
-            ids.update(i for i in labelled_ids(resolver, iid) if not i.startswith("tt:"))
+            if not iid.startswith("tt:"):
+                ids.add(iid)
     conf = max((r.confidence for r in results), default=0.0)
     return ids, conf, ";".join(r.method for r in results)
 
@@ -181,3 +159,19 @@ def render(report: dict) -> str:
 def to_json_line(report: dict) -> str:
     slim = {k: v for k, v in report.items() if k != "worst_errors"}
     return json.dumps(slim, sort_keys=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m etl.affiliations.evaluate [--gold-dir DIR]`` — same as ``talent eval affiliations``."""
+    import argparse
+
+    from etl.affiliations.cli import run_eval
+    from etl.registry.paths import DEFAULT_GOLD_DIR
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--gold-dir", type=Path, default=DEFAULT_GOLD_DIR)
+    return run_eval(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
