@@ -20,6 +20,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "talent.crawl_cli",
     "warehouse.cli",
     "mirror.cli",
+    "etl.registry.cli",
+    "etl.affiliations.cli",
     "etl.people.cli",
     "talent.eval_cli",
 )

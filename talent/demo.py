@@ -8,6 +8,7 @@ Start the mirror on loopback → crawl NeurIPS 2019, 2020 (proceedings + virtual
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,7 +125,8 @@ def run_demo(warehouse: Path, workdir: Path, console: Console) -> DemoResult:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    run_demo(args.warehouse, args.workdir, Console())
+    # Logs and CI capture output without a terminal; give the summary table room instead of 80 columns.
+    run_demo(args.warehouse, args.workdir, Console(width=None if sys.stdout.isatty() else 120))
     return 0
 
 

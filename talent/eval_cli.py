@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-EVALUATED_MODULES = ("etl.people.cli",)
+EVALUATED_MODULES = ("etl.affiliations.cli", "etl.people.cli")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -30,19 +30,27 @@ def resolve_authorship_affiliations(con: duckdb.DuckDBPyConnection,
                                     resolver: AffiliationResolver | None = None) -> dict[str, int]:
     """Create or replace ``authorship_affiliations`` and ``unresolved_affiliations`` from ``authorships``."""
     resolver = resolver or load_resolver()
+    # core_authorships also carries the email domain (from OpenReview author ids, or an address typed
+    # into the affiliation field); the contract view `authorships` does not, so prefer the core table.
+    has_core = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'core_authorships'"
+    ).fetchone()[0]
+    source = "core_authorships" if has_core else "(SELECT *, NULL AS email_domain FROM authorships)"
     rows = con.execute(
-        "SELECT conference, year, paper_id, author_position, raw_affiliation FROM authorships"
+        "SELECT conference, year, paper_id, author_position, raw_affiliation, email_domain "  # noqa: S608
+        f"FROM {source}"
     ).fetchall()
-    by_string: dict[str, list] = {}
+    by_string: dict[tuple[str, str | None], list] = {}
     cols: dict[str, list] = {k: [] for k in ("conference", "year", "paper_id", "author_position",
                                              "institution_id", "country_code", "weight", "confidence",
                                              "method")}
     unresolved: dict[str, int] = {}
-    for conference, year, paper_id, position, raw in rows:
+    for conference, year, paper_id, position, raw, domain in rows:
         raw = raw or ""
-        results = by_string.get(raw)
+        key = (raw, domain)
+        results = by_string.get(key)
         if results is None:
-            results = by_string[raw] = resolver.resolve(raw)
+            results = by_string[key] = resolver.resolve(raw, email_domain=domain)
         if not results:
             continue
         if raw.strip() and not any(r.institution_id for r in results):
