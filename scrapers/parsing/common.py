@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 
@@ -13,6 +14,21 @@ _TIER_WORDS = (("oral", "oral"), ("spotlight", "spotlight"), ("highlight", "oral
 
 class ParseError(ValueError):
     """A body that cannot be read as the format it claims to be; the message names the problem."""
+
+
+def json_object_with_list(body: bytes | str, what: str, list_key: str) -> dict:
+    """Parse a JSON body that must be an object holding a list under ``list_key``.
+
+    Every JSON source (feed, Metadata.json, notes pages, profiles) fails the same two ways — not JSON
+    (truncated, an HTML error page) or the wrong shape — and each must say which, naming the document.
+    """
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ParseError(f"{what} is not valid JSON: {exc}") from exc
+    if not isinstance(document, dict) or not isinstance(document.get(list_key), list):
+        raise ParseError(f"{what} has no '{list_key}' list")
+    return document
 
 
 def tier_from_text(text: str | None) -> str | None:

@@ -7,12 +7,18 @@ reduced to their domain here — the address never reaches a landing file.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
 from scrapers.items import AuthorRecord, PaperRecord
-from scrapers.parsing.common import ParseError, clean_text, email_domain, tier_from_text, track_from_text
+from scrapers.parsing.common import (
+    ParseError,
+    clean_text,
+    email_domain,
+    json_object_with_list,
+    tier_from_text,
+    track_from_text,
+)
 
 _NOT_ACCEPTED = re.compile(r"reject|withdraw|desk|submitted to|under review", re.IGNORECASE)
 
@@ -30,12 +36,7 @@ class Excluded:
 
 
 def parse_notes_page(body: bytes | str) -> NotesPage:
-    try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ParseError(f"notes page is not valid JSON: {exc}") from exc
-    if not isinstance(document, dict) or not isinstance(document.get("notes"), list):
-        raise ParseError("notes page has no 'notes' list")
+    document = json_object_with_list(body, "notes page", "notes")
     count = document.get("count")
     return NotesPage(notes=document["notes"], count=int(count) if isinstance(count, int) else None)
 

@@ -7,7 +7,6 @@ tags still give the author list, so nothing is dropped — only the affiliation 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -15,7 +14,13 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup
 
 from scrapers.items import AuthorRecord, PaperRecord
-from scrapers.parsing.common import ParseError, clean_text, institution_and_domain, track_from_text
+from scrapers.parsing.common import (
+    ParseError,
+    clean_text,
+    institution_and_domain,
+    json_object_with_list,
+    track_from_text,
+)
 
 HASH_IN_URL = re.compile(r"/hash/([0-9a-f]{32})-Abstract(?:-([A-Za-z_]+))?\.html")
 
@@ -66,12 +71,7 @@ def _full_name(given: object, family: object) -> str:
 
 def parse_metadata_json(body: bytes | str, entry: IndexEntry, conference: str, year: int) -> PaperRecord:
     """A paper record from ``-Metadata.json``; raises ParseError for a body that is not that shape."""
-    try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ParseError(f"Metadata.json is not valid JSON: {exc}") from exc
-    if not isinstance(document, dict) or not isinstance(document.get("authors"), list):
-        raise ParseError("Metadata.json has no 'authors' list")
+    document = json_object_with_list(body, "Metadata.json", "authors")
     authors = []
     for position, author in enumerate(document["authors"], start=1):
         if not isinstance(author, dict):

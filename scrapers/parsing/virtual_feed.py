@@ -7,7 +7,6 @@ that can exceed the inlined results) are handled here so spiders stay navigation
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from scrapers.items import AuthorRecord, PaperRecord
@@ -16,6 +15,7 @@ from scrapers.parsing.common import (
     clean_text,
     higher_tier,
     institution_and_domain,
+    json_object_with_list,
     tier_from_text,
     track_from_text,
 )
@@ -72,12 +72,7 @@ def parse_virtual_feed(body: bytes | str, conference: str, year: int) -> FeedRes
 
     Raises ParseError when the body is not the feed's JSON shape.
     """
-    try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ParseError(f"feed is not valid JSON: {exc}") from exc
-    if not isinstance(document, dict) or not isinstance(document.get("results"), list):
-        raise ParseError("feed JSON has no 'results' list")
+    document = json_object_with_list(body, "feed", "results")
     results = document["results"]
     declared = document.get("count")
     by_key: dict[str, PaperRecord] = {}
