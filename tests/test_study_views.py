@@ -1,0 +1,221 @@
+"""SQL unit tests of the study views: small input tables of the documented shapes → expected rows.
+
+The inputs mimic what the affiliation (040–049) and people (050–069) models produce, so these tests run
+before those models exist. Five persons at NeurIPS 2022: p1 CN→US→US (oral), p2 CN→CN→CN (poster), p3
+IN+US→US→US/GB with split affiliations (poster), p4 all unknown (poster), p5 US→US→US (oral and poster,
+no education rows so talent_records fills in).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import duckdb
+import pytest
+
+from warehouse.build import BuildReport
+
+study = importlib.import_module("warehouse.models.070_study_views")
+
+INPUT_DDL = """
+CREATE TABLE talent_records (conference VARCHAR, year INTEGER, person_id VARCHAR, name VARCHAR, tier VARCHAR,
+    undergrad_country VARCHAR, grad_country VARCHAR, work_country VARCHAR, work_institution_id VARCHAR,
+    sector VARCHAR, evidence VARCHAR, confidence DOUBLE);
+CREATE TABLE authorship_persons (conference VARCHAR, year INTEGER, paper_id VARCHAR, author_position INTEGER,
+    person_id VARCHAR);
+CREATE TABLE authorship_affiliations (conference VARCHAR, year INTEGER, paper_id VARCHAR,
+    author_position INTEGER, institution_id VARCHAR, country_code VARCHAR, weight DOUBLE, confidence DOUBLE,
+    method VARCHAR);
+CREATE TABLE person_education (person_id VARCHAR, stage VARCHAR, institution_id VARCHAR,
+    institution_name VARCHAR, country_code VARCHAR, start_year INTEGER, end_year INTEGER, source VARCHAR,
+    method VARCHAR, confidence DOUBLE);
+CREATE TABLE institutions (institution_id VARCHAR, name VARCHAR, country_code VARCHAR, type VARCHAR,
+    parent_id VARCHAR, source VARCHAR);
+"""
+
+TALENT = [
+    ("p1", "oral", "CN", "US", "US", "i_mit"),
+    ("p2", "poster", "CN", "CN", "CN", "i_tsinghua"),
+    ("p3", "poster", "IN", "US", "US", "i_google"),
+    ("p4", "poster", None, None, None, None),
+    ("p5", "oral", "US", "US", "US", "i_mit"),
+    ("p5", "poster", "US", "US", "US", "i_mit"),
+]
+AUTHORSHIPS = [("A", 1, "p1"), ("A", 2, "p5"), ("B", 1, "p2"), ("C", 1, "p3"), ("D", 1, "p4"), ("E", 1, "p5")]
+AFFILIATIONS = [
+    ("A", 1, "i_mit", "US", 1.0),
+    ("A", 2, "i_mit", "US", 1.0),
+    ("B", 1, "i_tsinghua", "CN", 1.0),
+    ("C", 1, "i_google", "US", 0.5),
+    ("C", 1, "i_deepmind", "GB", 0.5),
+    ("D", 1, None, None, 1.0),
+    ("E", 1, "i_mit", "US", 0.5),
+    ("E", 1, "i_google", "US", 0.5),
+]
+EDUCATION = [
+    ("p1", "undergrad", "CN"),
+    ("p1", "phd", "US"),
+    ("p2", "undergrad", "CN"),
+    ("p2", "masters", "CN"),
+    ("p2", "phd", "CN"),
+    ("p3", "undergrad", "IN"),
+    ("p3", "undergrad", "US"),
+    ("p3", "masters", "GB"),
+    ("p3", "phd", "US"),
+]
+INSTITUTIONS = [
+    ("i_mit", "Massachusetts Institute of Technology", "US"),
+    ("i_tsinghua", "Tsinghua University", "CN"),
+    ("i_google", "Google", "US"),
+    ("i_deepmind", "DeepMind", "GB"),
+]
+
+
+def make_inputs(con: duckdb.DuckDBPyConnection, *, optional: bool = True) -> None:
+    """Create the input tables (only talent_records when ``optional`` is False) with the rows above."""
+    con.execute(INPUT_DDL)
+    con.executemany(
+        "INSERT INTO talent_records VALUES ('neurips', 2022, ?, ?, ?, ?, ?, ?, ?, 'academia', 'test', 0.9)",
+        [(pid, pid.upper(), tier, u, g, w, inst) for pid, tier, u, g, w, inst in TALENT],
+    )
+    if not optional:
+        con.execute("DROP TABLE authorship_persons; DROP TABLE authorship_affiliations; "
+                    "DROP TABLE person_education; DROP TABLE institutions")
+        return
+    con.executemany("INSERT INTO authorship_persons VALUES ('neurips', 2022, ?, ?, ?)", AUTHORSHIPS)
+    con.executemany(
+        "INSERT INTO authorship_affiliations VALUES ('neurips', 2022, ?, ?, ?, ?, ?, 0.9, 'test')", AFFILIATIONS
+    )
+    con.executemany(
+        "INSERT INTO person_education VALUES (?, ?, NULL, NULL, ?, NULL, NULL, 'test', 'test', 0.9)", EDUCATION
+    )
+    con.executemany("INSERT INTO institutions VALUES (?, ?, ?, 'education', NULL, 'test')", INSTITUTIONS)
+
+
+@pytest.fixture
+def con():
+    connection = duckdb.connect()
+    make_inputs(connection)
+    report = BuildReport()
+    study.run(connection, report)
+    assert report.notes["study_views"]["missing_inputs"] == []
+    yield connection
+    connection.close()
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
+    return [tuple(round(v, 4) if isinstance(v, float) else v for v in row)
+            for row in con.execute(sql, params or []).fetchall()]
+
+
+def test_population_has_tier_all_and_each_presented_tier(con):
+    assert rows(con, "SELECT tier, count(*) FROM study_population GROUP BY tier ORDER BY tier") == [
+        ("all", 5), ("oral", 2), ("poster", 4)]
+
+
+def test_work_country_whole_and_fractional(con):
+    got = rows(con, """SELECT country_code, n_persons, share, n_fractional, share_fractional, n, n_known,
+                              coverage, coverage_fractional
+                       FROM study_work_country WHERE tier = 'all' ORDER BY country_code""")
+    assert got == [
+        ("CN", 1, 0.25, 1.0, 0.25, 5, 4, 0.8, 0.8),
+        ("GB", 0, 0.0, 0.5, 0.125, 5, 4, 0.8, 0.8),
+        ("US", 3, 0.75, 2.5, 0.625, 5, 4, 0.8, 0.8),
+    ]
+    assert rows(con, "SELECT country_code, n_persons, n FROM study_work_country WHERE tier = 'oral'") == [
+        ("US", 2, 2)]
+
+
+def test_origin_country_splits_dual_degrees(con):
+    got = rows(con, """SELECT country_code, n_persons, n_fractional, n_known, coverage
+                       FROM study_origin_country WHERE tier = 'all' ORDER BY country_code""")
+    assert got == [("CN", 2, 2.0, 4, 0.8), ("IN", 1, 0.5, 4, 0.8), ("US", 1, 1.5, 4, 0.8)]
+
+
+def test_grad_country_prefers_phd_over_masters(con):
+    got = rows(con, """SELECT country_code, n_persons, n_fractional FROM study_grad_country
+                       WHERE tier = 'all' ORDER BY country_code""")
+    assert got == [("CN", 1, 1.0), ("US", 3, 3.0)]
+
+
+def test_work_institution_top25_ranks_and_names(con):
+    got = rows(con, """SELECT rank, institution_id, institution_name, country_code, n_persons, n_fractional,
+                              n_known, coverage
+                       FROM study_work_institution_top25 WHERE tier = 'all' ORDER BY rank""")
+    assert got == [
+        (1, "i_mit", "Massachusetts Institute of Technology", "US", 2, 1.75, 4, 0.8),
+        (2, "i_tsinghua", "Tsinghua University", "CN", 1, 1.0, 4, 0.8),
+        (3, "i_google", "Google", "US", 1, 0.75, 4, 0.8),
+        (4, "i_deepmind", "DeepMind", "GB", 0, 0.5, 4, 0.8),
+    ]
+
+
+def test_flows_whole_and_fractional(con):
+    got = rows(con, """SELECT origin_country, grad_country, work_country, n_persons, n_fractional, n_known, coverage
+                       FROM study_flows WHERE tier = 'all' ORDER BY ALL""")
+    assert got == [
+        ("CN", "CN", "CN", 1, 1.0, 4, 0.8),
+        ("CN", "US", "US", 1, 1.0, 4, 0.8),
+        ("IN", "US", "GB", 0, 0.25, 4, 0.8),
+        ("IN", "US", "US", 1, 0.25, 4, 0.8),
+        ("US", "US", "GB", 0, 0.25, 4, 0.8),
+        ("US", "US", "US", 1, 1.25, 4, 0.8),
+    ]
+    total = rows(con, "SELECT sum(n_fractional) FROM study_flows WHERE tier = 'all'")[0][0]
+    assert total == pytest.approx(4.0)
+
+
+def test_stay_rates(con):
+    got = rows(con, """SELECT grad_country, n_grad, n_stayed, stay_rate, n_grad_fractional, n_stayed_fractional,
+                              stay_rate_fractional, coverage_in_country, n, coverage
+                       FROM study_stay_rates WHERE tier = 'all' ORDER BY grad_country""")
+    assert got == [
+        ("CN", 1, 1, 1.0, 1.0, 1.0, 1.0, 1.0, 5, 0.8),
+        ("US", 3, 3, 1.0, 3.0, 2.5, 0.8333, 1.0, 5, 0.8),
+    ]
+
+
+def test_outside_origin_total_and_by_country(con):
+    got = rows(con, """SELECT origin_country, n_known, n_outside, share_outside, n_known_fractional,
+                              n_outside_fractional, share_outside_fractional, n, coverage
+                       FROM study_outside_origin WHERE tier = 'all' ORDER BY origin_country""")
+    assert got == [
+        ("CN", 2, 1, 0.5, 2.0, 1.0, 0.5, 5, 0.8),
+        ("IN", 1, 1, 1.0, 0.5, 0.5, 1.0, 5, 0.8),
+        ("US", 1, 0, 0.0, 1.5, 0.25, 0.1667, 5, 0.8),
+        ("all", 4, 2, 0.5, 4.0, 1.75, 0.4375, 5, 0.8),
+    ]
+
+
+def test_every_study_view_documents_itself(con):
+    undocumented = rows(con, """SELECT table_name, column_name FROM duckdb_columns()
+                                WHERE table_name LIKE 'study_%' AND comment IS NULL""")
+    assert undocumented == []
+    views = rows(con, "SELECT view_name FROM duckdb_views() WHERE view_name LIKE 'study_%' AND comment IS NULL")
+    assert views == []
+
+
+def test_optional_inputs_absent_falls_back_to_whole_counts():
+    con = duckdb.connect()
+    make_inputs(con, optional=False)
+    report = BuildReport()
+    study.run(con, report)
+    assert len(report.notes["study_views"]["missing_inputs"]) == 3
+    got = rows(con, """SELECT country_code, n_persons, n_fractional FROM study_work_country
+                       WHERE tier = 'all' ORDER BY country_code""")
+    assert got == [("CN", 1, 1.0), ("US", 3, 3.0)]
+    names = rows(con, "SELECT institution_name FROM study_work_institution_top25 WHERE tier = 'all'")
+    assert {name for (name,) in names} == {None}
+
+
+def test_absent_talent_records_skips_and_drops_stale_views(caplog):
+    con = duckdb.connect()
+    make_inputs(con)
+    study.run(con, BuildReport())
+    con.execute("DROP TABLE talent_records")
+    report = BuildReport()
+    with caplog.at_level("WARNING"):
+        study.run(con, report)
+    assert "talent_records is absent" in report.notes["study_views"]
+    assert "talent_records is absent" in caplog.text
+    assert rows(con, "SELECT count(*) FROM duckdb_views() WHERE view_name LIKE 'study_%'") == [(0,)]

@@ -1,0 +1,609 @@
+"""Study views — the study's questions as views an analyst queries with one short SELECT.
+
+Inputs (built by the people and affiliation models 040–069): ``talent_records`` (required), and when present
+``authorship_persons`` + ``authorship_affiliations`` (fractional work counting), ``person_education``
+(fractional education counting) and ``institutions`` (institution names). Without ``talent_records`` every
+``study_*`` view is dropped and the build says why, so a stale view never answers from a dropped table.
+
+Grain of the base views:
+* ``study_population`` — one row per (conference, year, tier, person); tier 'all' holds every person of the
+  conference-year once, and a person appears under each tier they presented in.
+* ``study_person_shares`` — one row per (conference, year, person, dimension, value): the person's fractional
+  share of that value. Shares sum to 1 over a person's *known* values (an author with affiliations in the US
+  and the UK on every paper counts 0.5 + 0.5).
+
+Every aggregate view carries ``n`` (persons in the conference-year-tier), ``n_known`` (persons with a known
+value), ``coverage`` = n_known / n, and fractional counterparts. The SQL is generated from fixed
+templates; the only identifiers interpolated come from the ``DIMENSIONS`` allow-list below.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import duckdb
+
+from warehouse.build import BuildReport
+
+logger = logging.getLogger(__name__)
+
+STUDY_VIEWS = (
+    "study_outside_origin",
+    "study_stay_rates",
+    "study_flows",
+    "study_work_institution_top25",
+    "study_work_country",
+    "study_grad_country",
+    "study_origin_country",
+    "study_person_shares",
+    "study_population",
+)
+# Stages of person_education (etl/people/stages.py); graduate school is the PhD, else the master's.
+GRAD_STAGE_PRIORITY = {"phd": 1, "masters": 2}
+
+# dimension -> (study_population column, output column name, comment noun)
+DIMENSIONS = {
+    "origin_country": ("origin_country", "country_code", "origin (undergraduate) country"),
+    "grad_country": ("grad_country", "country_code", "graduate-school country"),
+    "work_country": ("work_country", "country_code", "work country at the time of the conference"),
+}
+
+TOP_INSTITUTIONS = 25
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """True when a table or view of that name exists in the main schema."""
+    return con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main' AND NOT temporary",
+        [name],
+    ).fetchone()[0] + con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND schema_name = 'main' AND NOT internal",
+        [name],
+    ).fetchone()[0] > 0
+
+
+def drop_study_views(con: duckdb.DuckDBPyConnection) -> None:
+    for name in STUDY_VIEWS:  # fixed allow-list, never input
+        con.execute(f"DROP VIEW IF EXISTS {name}")
+
+
+def _country(expr: str) -> str:
+    return f"nullif(upper(trim({expr})), '')"
+
+
+# Comments of the fixed-shape views; the per-dimension views get theirs from country_view_comments.
+STATIC_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
+    'study_population': (
+        (
+            "Study base: one row per (conference, year, tier, person); tier 'all' has every person of the conference-"
+            'year once. Values from the most confident talent_records row of the person-year.'
+        ),
+        {
+            'conference': 'Conference, lowercase.',
+            'year': 'Conference year.',
+            'tier': 'oral, spotlight, poster, or all (every person of the conference-year).',
+            'person_id': 'Joins persons.person_id.',
+            'origin_country': 'ISO 3166-1 alpha-2 country of the undergraduate degree (NULL when unknown).',
+            'grad_country': 'ISO alpha-2 country of graduate school (NULL when unknown).',
+            'work_country': (
+                                'ISO alpha-2 country of the workplace at the time of the conference (NULL when '
+                                'unknown).'
+                            ),
+            'work_institution_id': 'Joins institutions.institution_id (NULL when unknown).',
+        },
+    ),
+    'study_person_shares': (
+        (
+            "Study base for fractional counting: one row per (conference, year, person, dimension, value); a person's"
+            ' shares sum to 1 over their known values. Work shares come from authorship_affiliations.weight over the '
+            "person's authorships that year; education shares split evenly over the distinct countries of a stage; "
+            'talent_records values (share 1) fill in where those tables have nothing.'
+        ),
+        {
+            'conference': 'Conference, lowercase.',
+            'year': 'Conference year.',
+            'person_id': 'Joins persons.person_id.',
+            'dimension': 'origin_country, grad_country, work_country or work_institution.',
+            'value': 'ISO alpha-2 country code, or institution_id for work_institution.',
+            'share': 'Fraction of the person counted for this value (0 < share <= 1).',
+        },
+    ),
+    'study_flows': (
+        (
+            'Flows origin (undergraduate) country -> graduate country -> work country: persons per path, per '
+            "conference, year and tier. Whole counts need all three known; fractional counts multiply the person's "
+            'shares of the three countries.'
+        ),
+        {
+            'conference': 'Conference, lowercase.',
+            'year': 'Conference year.',
+            'tier': 'oral, spotlight, poster, or all.',
+            'origin_country': 'ISO alpha-2 country of the undergraduate degree.',
+            'grad_country': 'ISO alpha-2 country of graduate school.',
+            'work_country': 'ISO alpha-2 country of work at the time of the conference.',
+            'n_persons': 'Persons on this path (whole counting).',
+            'n_fractional': 'Sum over persons of origin share x graduate share x work share for this path.',
+            'n': 'Persons in this conference-year-tier.',
+            'n_known': 'Persons with origin, graduate and work country all known.',
+            'coverage': 'n_known / n.',
+        },
+    ),
+    'study_stay_rates': (
+        (
+            'Stay rates: of the persons who went to graduate school in a country (and whose work country is known), '
+            'the share working in that country, per conference, year and tier.'
+        ),
+        {
+            'conference': 'Conference, lowercase.',
+            'year': 'Conference year.',
+            'tier': 'oral, spotlight, poster, or all.',
+            'grad_country': 'ISO alpha-2 country of graduate school.',
+            'n_grad': 'Persons with graduate school in this country and a known work country.',
+            'n_stayed': 'Of n_grad, persons working in the same country.',
+            'stay_rate': 'n_stayed / n_grad.',
+            'n_grad_fractional': 'Sum of graduate-country shares of persons with a known work country.',
+            'n_stayed_fractional': 'Sum of graduate share x work share in the same country.',
+            'stay_rate_fractional': 'n_stayed_fractional / n_grad_fractional.',
+            'n_grad_total': 'Persons with graduate school in this country, work country known or not.',
+            'coverage_in_country': (
+                                       "n_grad / n_grad_total: share of this country's graduates whose work country "
+                                       'is known.'
+                                   ),
+            'n': 'Persons in this conference-year-tier.',
+            'n_known': 'Persons with both graduate and work country known.',
+            'coverage': 'n_known / n.',
+        },
+    ),
+    'study_outside_origin': (
+        (
+            'Share of persons working outside their origin (undergraduate) country, per conference, year and tier; '
+            "origin_country 'all' is the total over every origin."
+        ),
+        {
+            'conference': 'Conference, lowercase.',
+            'year': 'Conference year.',
+            'tier': 'oral, spotlight, poster, or all.',
+            'origin_country': "ISO alpha-2 origin country, or 'all' for every origin together.",
+            'n_known': 'Persons of this origin with origin and work country known.',
+            'n_outside': 'Of n_known, persons working in another country.',
+            'share_outside': 'n_outside / n_known.',
+            'n_known_fractional': 'Sum of origin shares of persons with a known work country.',
+            'n_outside_fractional': 'Sum of origin share x (1 - work share in the origin country).',
+            'share_outside_fractional': 'n_outside_fractional / n_known_fractional.',
+            'n': 'Persons in this conference-year-tier.',
+            'coverage': 'Persons with origin and work country known / n.',
+        },
+    ),
+}
+
+
+POPULATION_SQL = f"""
+CREATE OR REPLACE VIEW study_population AS
+WITH records AS (
+    SELECT * FROM talent_records WHERE person_id IS NOT NULL
+),
+best AS (
+    SELECT conference, year, person_id,
+           {_country("undergrad_country")} AS origin_country,
+           {_country("grad_country")} AS grad_country,
+           {_country("work_country")} AS work_country,
+           nullif(trim(work_institution_id), '') AS work_institution_id
+    FROM records
+    QUALIFY row_number() OVER (
+        PARTITION BY conference, year, person_id
+        ORDER BY confidence DESC NULLS LAST, work_country NULLS LAST, tier) = 1
+),
+tiers AS (
+    SELECT DISTINCT conference, year, person_id, lower(tier) AS tier
+    FROM records WHERE tier IS NOT NULL AND lower(tier) <> 'all'
+    UNION
+    SELECT DISTINCT conference, year, person_id, 'all' FROM records
+)
+SELECT t.conference, t.year, t.tier, t.person_id,
+       b.origin_country, b.grad_country, b.work_country, b.work_institution_id
+FROM tiers t JOIN best b USING (conference, year, person_id);
+"""  # noqa: S608 - identifiers from this module's allow-lists
+
+
+def _work_shares_sql(has_affiliations: bool, value_expr: str, fallback_column: str, dimension: str) -> str:
+    """Shares from authorship_affiliations weights, with the talent_records value as fallback (share 1)."""
+    fallback = f"""
+        SELECT b.conference, b.year, b.person_id, '{dimension}' AS dimension, b.{fallback_column} AS value,
+               1.0::DOUBLE AS share
+        FROM person_years b WHERE b.{fallback_column} IS NOT NULL"""  # noqa: S608 - identifiers from this module's allow-lists
+    if not has_affiliations:
+        return fallback
+    return f"""
+        SELECT conference, year, person_id, '{dimension}' AS dimension, value,
+               w / sum(w) OVER (PARTITION BY conference, year, person_id) AS share
+        FROM (
+            SELECT ap.conference, ap.year, ap.person_id, {value_expr} AS value, sum(aa.weight) AS w
+            FROM authorship_persons ap
+            JOIN authorship_affiliations aa USING (conference, year, paper_id, author_position)
+            WHERE ap.person_id IS NOT NULL AND {value_expr} IS NOT NULL AND aa.weight > 0
+            GROUP BY ALL
+        )
+        UNION ALL
+        {fallback.strip()}
+          AND NOT EXISTS (
+            SELECT 1 FROM authorship_persons ap
+            JOIN authorship_affiliations aa USING (conference, year, paper_id, author_position)
+            WHERE ap.conference = b.conference AND ap.year = b.year AND ap.person_id = b.person_id
+              AND {value_expr} IS NOT NULL AND aa.weight > 0)"""  # noqa: S608 - identifiers from this module's allow-lists
+
+
+def _education_shares_sql(has_education: bool, stage_filter: str, fallback_column: str, dimension: str) -> str:
+    """Shares over a person's distinct countries at one stage (1/k each), else the talent_records value."""
+    fallback = f"""
+        SELECT b.conference, b.year, b.person_id, '{dimension}' AS dimension, b.{fallback_column} AS value,
+               1.0::DOUBLE AS share
+        FROM person_years b WHERE b.{fallback_column} IS NOT NULL"""  # noqa: S608 - identifiers from this module's allow-lists
+    if not has_education:
+        return fallback
+    return f"""
+        SELECT b.conference, b.year, b.person_id, '{dimension}' AS dimension, e.value,
+               1.0 / count(*) OVER (PARTITION BY b.conference, b.year, b.person_id) AS share
+        FROM person_years b JOIN {stage_filter} e USING (person_id)
+        UNION ALL
+        {fallback.strip()}
+          AND b.person_id NOT IN (SELECT person_id FROM {stage_filter})"""  # noqa: S608 - identifiers from this module's allow-lists
+
+
+def person_shares_sql(has_affiliations: bool, has_education: bool) -> str:
+    grad_case = " ".join(f"WHEN '{stage}' THEN {rank}" for stage, rank in GRAD_STAGE_PRIORITY.items())
+    education_ctes = ""
+    if has_education:
+        education_ctes = f"""
+education AS (
+    SELECT DISTINCT person_id, lower(stage) AS stage, {_country("country_code")} AS value
+    FROM person_education WHERE person_id IS NOT NULL AND {_country("country_code")} IS NOT NULL
+),
+undergrad_countries AS (
+    SELECT DISTINCT person_id, value FROM education WHERE stage = 'undergrad'
+),
+grad_countries AS (
+    SELECT DISTINCT person_id, value FROM education
+    WHERE (CASE stage {grad_case} END) IS NOT NULL
+    QUALIFY (CASE stage {grad_case} END) = min(CASE stage {grad_case} END) OVER (PARTITION BY person_id)
+),"""  # noqa: S608 - identifiers from this module's allow-lists
+    country_value = _country("aa.country_code")
+    institution_value = "nullif(trim(aa.institution_id), '')"
+    parts = [
+        _education_shares_sql(has_education, "undergrad_countries", "origin_country", "origin_country"),
+        _education_shares_sql(has_education, "grad_countries", "grad_country", "grad_country"),
+        _work_shares_sql(has_affiliations, country_value, "work_country", "work_country"),
+        _work_shares_sql(has_affiliations, institution_value, "work_institution_id", "work_institution"),
+    ]
+    union = "\n        UNION ALL\n".join(f"SELECT * FROM ({part})" for part in parts)  # noqa: S608
+    return f"""
+CREATE OR REPLACE VIEW study_person_shares AS
+WITH person_years AS (
+    SELECT DISTINCT conference, year, person_id, origin_country, grad_country, work_country, work_institution_id
+    FROM study_population WHERE tier = 'all'
+),{education_ctes}
+shares AS (
+        {union}
+)
+SELECT conference, year, person_id, dimension, value, share FROM shares;
+"""  # noqa: S608 - identifiers from this module's allow-lists
+
+
+COMMON_COLUMN_COMMENTS = {
+    "conference": "Conference, lowercase.",
+    "year": "Conference year.",
+    "tier": "oral, spotlight, poster, or all (every person of the conference-year).",
+    "n": "Persons in this conference-year-tier (known value or not).",
+    "coverage": "n_known / n: share of persons whose value is known (whole counting).",
+    "coverage_fractional": "n_known_fractional / n: share of persons with a known value in the fractional shares.",
+    "n_known_fractional": "Persons with at least one known value in study_person_shares.",
+}
+
+
+def sql_string(text: str) -> str:
+    """A SQL string literal. COMMENT ON takes no parameters; every comment is a constant of this module."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def apply_comments(con: duckdb.DuckDBPyConnection, view: str, view_comment: str, columns: dict[str, str]) -> None:
+    """Comment the view and each of its columns; a column with no comment is a bug in this module."""
+    con.execute(f"COMMENT ON VIEW {view} IS {sql_string(view_comment)}")
+    actual = [name for (name,) in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [view]
+    ).fetchall()]
+    for column in actual:
+        text = columns.get(column) or COMMON_COLUMN_COMMENTS.get(column)
+        if text is None:
+            raise ValueError(f"study view {view}: column {column} has no comment")
+        con.execute(f"COMMENT ON COLUMN {view}.{column} IS {sql_string(text)}")
+
+
+def country_view_sql(dimension: str) -> str:
+    """study_<dimension>: persons per country with whole and fractional counts, n and coverage."""
+    column, output, noun = DIMENSIONS[dimension]
+    view = f"study_{dimension}"
+    sql = f"""
+CREATE OR REPLACE VIEW {view} AS
+WITH pop AS (SELECT * FROM study_population),
+shares AS (SELECT * FROM study_person_shares WHERE dimension = '{dimension}'),
+totals AS (
+    SELECT p.conference, p.year, p.tier, count(*) AS n, count(p.{column}) AS n_known,
+           count(DISTINCT s.person_id) AS n_known_fractional
+    FROM pop p
+    LEFT JOIN (SELECT DISTINCT conference, year, person_id FROM shares) s
+        ON s.conference = p.conference AND s.year = p.year AND s.person_id = p.person_id
+    GROUP BY ALL
+),
+whole AS (
+    SELECT conference, year, tier, {column} AS {output}, count(*) AS n_persons
+    FROM pop WHERE {column} IS NOT NULL GROUP BY ALL
+),
+fractional AS (
+    SELECT p.conference, p.year, p.tier, s.value AS {output}, sum(s.share) AS n_fractional
+    FROM pop p JOIN shares s ON s.conference = p.conference AND s.year = p.year AND s.person_id = p.person_id
+    GROUP BY ALL
+)
+SELECT conference, year, tier, {output},
+       coalesce(w.n_persons, 0) AS n_persons,
+       coalesce(w.n_persons, 0) / nullif(t.n_known, 0) AS share,
+       coalesce(f.n_fractional, 0) AS n_fractional,
+       coalesce(f.n_fractional, 0) / nullif(t.n_known_fractional, 0) AS share_fractional,
+       t.n, t.n_known, t.n_known / nullif(t.n, 0) AS coverage,
+       t.n_known_fractional, t.n_known_fractional / nullif(t.n, 0) AS coverage_fractional
+FROM whole w
+FULL JOIN fractional f USING (conference, year, tier, {output})
+JOIN totals t USING (conference, year, tier);
+"""  # noqa: S608 - identifiers from this module's allow-lists
+    return sql
+
+
+def country_view_comments(dimension: str) -> tuple[str, dict[str, str]]:
+    _column, output, noun = DIMENSIONS[dimension]
+    return (
+        f"Persons by {noun}, per conference, year and tier: whole counts (talent_records) and fractional "
+        "counts (study_person_shares), each with n and coverage. One row per (conference, year, tier, country).",
+        {
+            output: f"ISO 3166-1 alpha-2 {noun}.",
+            "n_persons": "Persons with this value (whole counting: each person counts 1).",
+            "share": "n_persons / n_known: share among persons whose value is known.",
+            "n_fractional": "Sum of persons' fractional shares for this value.",
+            "share_fractional": "n_fractional / n_known_fractional.",
+            "n_known": "Persons whose value is known (whole counting).",
+        },
+    )
+
+
+def institution_view_sql(has_institutions: bool) -> str:
+    names = (
+        "LEFT JOIN institutions i ON i.institution_id = r.institution_id"
+        if has_institutions
+        else "LEFT JOIN (SELECT NULL::VARCHAR AS institution_id, NULL::VARCHAR AS name, "
+        "NULL::VARCHAR AS country_code) i ON i.institution_id = r.institution_id"
+    )
+    sql = f"""
+CREATE OR REPLACE VIEW study_work_institution_top25 AS
+WITH pop AS (SELECT * FROM study_population),
+shares AS (SELECT * FROM study_person_shares WHERE dimension = 'work_institution'),
+totals AS (
+    SELECT p.conference, p.year, p.tier, count(*) AS n, count(p.work_institution_id) AS n_known,
+           count(DISTINCT s.person_id) AS n_known_fractional
+    FROM pop p
+    LEFT JOIN (SELECT DISTINCT conference, year, person_id FROM shares) s
+        ON s.conference = p.conference AND s.year = p.year AND s.person_id = p.person_id
+    GROUP BY ALL
+),
+whole AS (
+    SELECT conference, year, tier, work_institution_id AS institution_id, count(*) AS n_persons
+    FROM pop WHERE work_institution_id IS NOT NULL GROUP BY ALL
+),
+fractional AS (
+    SELECT p.conference, p.year, p.tier, s.value AS institution_id, sum(s.share) AS n_fractional
+    FROM pop p JOIN shares s ON s.conference = p.conference AND s.year = p.year AND s.person_id = p.person_id
+    GROUP BY ALL
+),
+ranked AS (
+    SELECT conference, year, tier, institution_id,
+           coalesce(w.n_persons, 0) AS n_persons, coalesce(f.n_fractional, 0) AS n_fractional,
+           row_number() OVER (PARTITION BY conference, year, tier
+                              ORDER BY coalesce(w.n_persons, 0) DESC, coalesce(f.n_fractional, 0) DESC,
+                                       institution_id) AS rank
+    FROM whole w FULL JOIN fractional f USING (conference, year, tier, institution_id)
+)
+SELECT r.conference, r.year, r.tier, r.rank, r.institution_id, i.name AS institution_name,
+       i.country_code,
+       r.n_persons, r.n_persons / nullif(t.n_known, 0) AS share,
+       r.n_fractional, r.n_fractional / nullif(t.n_known_fractional, 0) AS share_fractional,
+       t.n, t.n_known, t.n_known / nullif(t.n, 0) AS coverage,
+       t.n_known_fractional, t.n_known_fractional / nullif(t.n, 0) AS coverage_fractional
+FROM ranked r
+JOIN totals t USING (conference, year, tier)
+{names}
+WHERE r.rank <= {TOP_INSTITUTIONS};
+"""  # noqa: S608 - identifiers from this module's allow-lists
+    return sql
+
+
+INSTITUTION_COMMENTS = (
+    "The 25 institutions employing most persons per conference, year and tier (ranked by whole count, "
+    "then fractional count), with n and coverage.",
+    {
+        "rank": "1 = most persons (whole counting; ties broken by fractional count, then id).",
+        "institution_id": "Joins institutions.institution_id.",
+        "institution_name": "Institution name (NULL when the institutions table is absent).",
+        "country_code": "ISO alpha-2 country of the institution.",
+        "n_persons": "Persons working there (whole counting).",
+        "share": "n_persons / n_known.",
+        "n_fractional": "Sum of persons' fractional shares for this institution (affiliation weights).",
+        "share_fractional": "n_fractional / n_known_fractional.",
+        "n_known": "Persons whose work institution is known.",
+    },
+)
+
+
+FLOWS_SQL = """
+CREATE OR REPLACE VIEW study_flows AS
+WITH pop AS (SELECT * FROM study_population),
+shares AS (SELECT * FROM study_person_shares),
+totals AS (
+    SELECT conference, year, tier, count(*) AS n,
+           count(*) FILTER (WHERE origin_country IS NOT NULL AND grad_country IS NOT NULL
+                              AND work_country IS NOT NULL) AS n_known
+    FROM pop GROUP BY ALL
+),
+whole AS (
+    SELECT conference, year, tier, origin_country, grad_country, work_country, count(*) AS n_persons
+    FROM pop
+    WHERE origin_country IS NOT NULL AND grad_country IS NOT NULL AND work_country IS NOT NULL
+    GROUP BY ALL
+),
+fractional AS (
+    SELECT p.conference, p.year, p.tier, o.value AS origin_country, g.value AS grad_country,
+           w.value AS work_country, sum(o.share * g.share * w.share) AS n_fractional
+    FROM pop p
+    JOIN shares o ON o.dimension = 'origin_country' AND o.conference = p.conference AND o.year = p.year
+                 AND o.person_id = p.person_id
+    JOIN shares g ON g.dimension = 'grad_country' AND g.conference = p.conference AND g.year = p.year
+                 AND g.person_id = p.person_id
+    JOIN shares w ON w.dimension = 'work_country' AND w.conference = p.conference AND w.year = p.year
+                 AND w.person_id = p.person_id
+    GROUP BY ALL
+)
+SELECT conference, year, tier, origin_country, grad_country, work_country,
+       coalesce(w.n_persons, 0) AS n_persons, coalesce(f.n_fractional, 0) AS n_fractional,
+       t.n, t.n_known, t.n_known / nullif(t.n, 0) AS coverage
+FROM whole w
+FULL JOIN fractional f USING (conference, year, tier, origin_country, grad_country, work_country)
+JOIN totals t USING (conference, year, tier);
+"""
+
+STAY_RATES_SQL = """
+CREATE OR REPLACE VIEW study_stay_rates AS
+WITH pop AS (SELECT * FROM study_population),
+shares AS (SELECT * FROM study_person_shares),
+totals AS (
+    SELECT conference, year, tier, count(*) AS n,
+           count(*) FILTER (WHERE grad_country IS NOT NULL AND work_country IS NOT NULL) AS n_known
+    FROM pop GROUP BY ALL
+),
+whole AS (
+    SELECT conference, year, tier, grad_country,
+           count(*) AS n_grad_total,
+           count(work_country) AS n_grad,
+           count(*) FILTER (WHERE work_country = grad_country) AS n_stayed
+    FROM pop WHERE grad_country IS NOT NULL GROUP BY ALL
+),
+work_known AS (
+    SELECT DISTINCT conference, year, person_id FROM shares WHERE dimension = 'work_country'
+),
+fractional AS (
+    SELECT p.conference, p.year, p.tier, g.value AS grad_country,
+           sum(g.share) AS n_grad_fractional,
+           sum(g.share * coalesce(w.share, 0)) AS n_stayed_fractional
+    FROM pop p
+    JOIN shares g ON g.dimension = 'grad_country' AND g.conference = p.conference AND g.year = p.year
+                 AND g.person_id = p.person_id
+    JOIN work_known k ON k.conference = p.conference AND k.year = p.year AND k.person_id = p.person_id
+    LEFT JOIN shares w ON w.dimension = 'work_country' AND w.conference = p.conference AND w.year = p.year
+                      AND w.person_id = p.person_id AND w.value = g.value
+    GROUP BY ALL
+)
+SELECT conference, year, tier, grad_country,
+       coalesce(w.n_grad, 0) AS n_grad, coalesce(w.n_stayed, 0) AS n_stayed,
+       coalesce(w.n_stayed, 0) / nullif(w.n_grad, 0) AS stay_rate,
+       coalesce(f.n_grad_fractional, 0) AS n_grad_fractional,
+       coalesce(f.n_stayed_fractional, 0) AS n_stayed_fractional,
+       f.n_stayed_fractional / nullif(f.n_grad_fractional, 0) AS stay_rate_fractional,
+       coalesce(w.n_grad_total, 0) AS n_grad_total,
+       coalesce(w.n_grad, 0) / nullif(w.n_grad_total, 0) AS coverage_in_country,
+       t.n, t.n_known, t.n_known / nullif(t.n, 0) AS coverage
+FROM whole w
+FULL JOIN fractional f USING (conference, year, tier, grad_country)
+JOIN totals t USING (conference, year, tier);
+"""
+
+OUTSIDE_ORIGIN_SQL = """
+CREATE OR REPLACE VIEW study_outside_origin AS
+WITH pop AS (SELECT * FROM study_population),
+shares AS (SELECT * FROM study_person_shares),
+totals AS (
+    SELECT conference, year, tier, count(*) AS n,
+           count(*) FILTER (WHERE origin_country IS NOT NULL AND work_country IS NOT NULL) AS n_known_all
+    FROM pop GROUP BY ALL
+),
+known AS (
+    SELECT * FROM pop WHERE origin_country IS NOT NULL AND work_country IS NOT NULL
+),
+whole AS (
+    SELECT conference, year, tier, coalesce(origin_country, 'all') AS origin_country,
+           count(*) AS n_known, count(*) FILTER (WHERE work_country <> origin_country) AS n_outside
+    FROM known GROUP BY GROUPING SETS ((conference, year, tier, origin_country), (conference, year, tier))
+),
+work_known AS (
+    SELECT DISTINCT conference, year, person_id FROM shares WHERE dimension = 'work_country'
+),
+person_fraction AS (
+    SELECT p.conference, p.year, p.tier, p.person_id, o.value AS origin_country, o.share AS origin_share,
+           o.share * (1 - coalesce(w.share, 0)) AS outside_share
+    FROM pop p
+    JOIN shares o ON o.dimension = 'origin_country' AND o.conference = p.conference AND o.year = p.year
+                 AND o.person_id = p.person_id
+    JOIN work_known k ON k.conference = p.conference AND k.year = p.year AND k.person_id = p.person_id
+    LEFT JOIN shares w ON w.dimension = 'work_country' AND w.conference = p.conference AND w.year = p.year
+                      AND w.person_id = p.person_id AND w.value = o.value
+),
+fractional AS (
+    SELECT conference, year, tier, coalesce(origin_country, 'all') AS origin_country,
+           sum(origin_share) AS n_known_fractional, sum(outside_share) AS n_outside_fractional
+    FROM person_fraction
+    GROUP BY GROUPING SETS ((conference, year, tier, origin_country), (conference, year, tier))
+)
+SELECT conference, year, tier, origin_country,
+       coalesce(w.n_known, 0) AS n_known, coalesce(w.n_outside, 0) AS n_outside,
+       coalesce(w.n_outside, 0) / nullif(w.n_known, 0) AS share_outside,
+       coalesce(f.n_known_fractional, 0) AS n_known_fractional,
+       coalesce(f.n_outside_fractional, 0) AS n_outside_fractional,
+       f.n_outside_fractional / nullif(f.n_known_fractional, 0) AS share_outside_fractional,
+       t.n, t.n_known_all / nullif(t.n, 0) AS coverage
+FROM whole w
+FULL JOIN fractional f USING (conference, year, tier, origin_country)
+JOIN totals t USING (conference, year, tier);
+"""
+
+
+def create_study_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Create every study view from whatever inputs exist; returns the optional inputs that were missing."""
+    has_affiliations = table_exists(con, "authorship_persons") and table_exists(con, "authorship_affiliations")
+    has_education = table_exists(con, "person_education")
+    has_institutions = table_exists(con, "institutions")
+    con.execute(POPULATION_SQL)
+    con.execute(person_shares_sql(has_affiliations, has_education))
+    for dimension in DIMENSIONS:
+        con.execute(country_view_sql(dimension))
+        apply_comments(con, f"study_{dimension}", *country_view_comments(dimension))
+    con.execute(institution_view_sql(has_institutions))
+    con.execute(FLOWS_SQL)
+    con.execute(STAY_RATES_SQL)
+    con.execute(OUTSIDE_ORIGIN_SQL)
+    apply_comments(con, "study_work_institution_top25", *INSTITUTION_COMMENTS)
+    for view, (view_comment, columns) in STATIC_COMMENTS.items():
+        apply_comments(con, view, view_comment, columns)
+    missing = []
+    if not has_affiliations:
+        missing.append("authorship_persons/authorship_affiliations (fractional work counts fall back to whole)")
+    if not has_education:
+        missing.append("person_education (fractional education counts fall back to whole)")
+    if not has_institutions:
+        missing.append("institutions (institution names left NULL)")
+    return missing
+
+
+def run(con: duckdb.DuckDBPyConnection, report: BuildReport) -> None:
+    if not table_exists(con, "talent_records"):
+        drop_study_views(con)
+        message = "study views skipped: table talent_records is absent (built by the people models 050-069)"
+        logger.warning(message)
+        report.notes["study_views"] = message
+        return
+    missing = create_study_views(con)
+    for item in missing:
+        logger.info("study views: %s", item)
+    report.notes["study_views"] = {"created": list(reversed(STUDY_VIEWS)), "missing_inputs": missing}
