@@ -2,7 +2,8 @@
 
 Three upstream hosts share one origin on the mirror, in their real URL layouts, so a spider only swaps
 its base URL: proceedings.neurips.cc (``/paper_files/...``), neurips.cc (``/static/virtual/...``) and
-api.openreview.net (``/notes``, ``/profiles``). Static pages are built per year on first request and
+api.openreview.net (``/notes``, ``/profiles``), and pub.orcid.org (``/v3.0/…``, only the
+fictional test researchers of ``mirror/test_profiles``). Static pages are built per year on first request and
 cached for the process, so a test touching 2019 never pays for 2022.
 """
 
@@ -13,9 +14,11 @@ from collections.abc import Mapping
 from functools import cache
 
 from mirror.openreview_api import notes_page, profiles_get_page, profiles_search_page
+from mirror.orcid import is_orcid_path, orcid_page
 from mirror.page import TEXT, Page
 from mirror.proceedings_site import proceedings_pages
 from mirror.source_data import PROCEEDINGS_YEARS
+from mirror.test_profiles import overlay_profiles_page
 from mirror.virtual_feed import FEED_YEARS, feed_pages
 
 CONTROL_PREFIX = "/_mirror/"
@@ -49,11 +52,13 @@ def resolve(method: str, path: str, query: Mapping[str, list[str]], body: bytes 
         if path == "/notes":
             return notes_page(dict(query))
         if path == "/profiles":
-            return profiles_get_page(dict(query))
+            return overlay_profiles_page(profiles_get_page(dict(query)), list(query.get("id", [])))
+        if is_orcid_path(path):
+            return orcid_page(path)
         year = _static_year(path)
         if year is not None:
             return site_pages(year).get(path)
         return None
     if method == "POST" and path == "/profiles/search":
-        return profiles_search_page(body)
+        return overlay_profiles_page(profiles_search_page(body))
     return None
