@@ -37,6 +37,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.BackoffRetryMiddleware": 550,
     "scrapers.middlewares.AuthTokenMiddleware": 560,
+    "scrapers.httpcache.RevalidateCachedMiddleware": 890,  # no-op unless HTTPCACHE_ENABLED
 }
 
 # A truncated body is a failed download (recorded as a reject after retries), never a short record.
@@ -57,3 +58,18 @@ OPENREVIEW_TOKEN_ENV = "OPENREVIEW_TOKEN"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
+
+# Incremental re-crawls (off by default; docs/operations.md): a cached page is revalidated with
+# If-None-Match / If-Modified-Since on every crawl, so an unchanged page costs a 304 without a body.
+HTTPCACHE_ENABLED = False
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_DIR = "httpcache"  # relative paths land under .scrapy/; give an absolute path in production
+HTTPCACHE_GZIP = True
+HTTPCACHE_REVALIDATE = True  # scrapers.httpcache: ask the site every time instead of trusting heuristics
+
+# Scale-out (off by default; scrapers/scaleout.py): set SCALEOUT_REDIS_URL and SCALEOUT_RUN_ID on every
+# worker to share one Redis request queue and dupefilter (needs the scrapy-redis package).
+ADDONS = {"scrapers.scaleout.RedisScaleOut": 0}
+SCALEOUT_REDIS_URL = ""
+SCALEOUT_RUN_ID = ""
+SCALEOUT_IDLE_CLOSE_SECONDS = 30.0
