@@ -104,6 +104,7 @@ class NameIndex:
             i.institution_id: (i.name, i.country_code, i.type, i.parent_id, i.source)
             for i in registry.institutions.values()}
         self.prior = {iid: math.log10(1 + n) for iid, n in registry.evidence_counts.items()}
+        self.successors: dict[str, tuple[str, ...]] = dict(registry.successors)
         self.domains = {d.domain: d.institution_id for d in registry.domains.values()}
         self.refused = registry.refused_domains
         # cities that name one country only: a mention is country evidence

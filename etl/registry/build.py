@@ -121,6 +121,7 @@ class RegistryBuilder:
         self.domain_claims: dict[str, dict[str, str]] = defaultdict(dict)  # domain → {id: source}
         self.refused = refused
         self.by_key: dict[str, set[str]] = defaultdict(set)
+        self.successors: dict[str, set[str]] = defaultdict(set)
 
     # -- primitives -------------------------------------------------------------------------------
     def add_institution(self, inst: Institution) -> None:
@@ -198,6 +199,11 @@ def add_ror(builder: RegistryBuilder, records: Iterable[dict]) -> None:
     pending_links: list[tuple[str, str, str | None]] = []
     for rec in records:
         rid = rec["id"]
+        for rel_type, rel_id in rec["relationships"]:
+            if rel_type == "successor":
+                builder.successors[rid].add(rel_id)
+            elif rel_type == "predecessor":
+                builder.successors[rel_id].add(rid)
         parent = next((rel_id for rel_type, rel_id in rec["relationships"] if rel_type == "parent"), None)
         builder.add_institution(Institution(rid, rec["name"], rec.get("country_code"),
                                             primary_type(rec["types"]), parent,
@@ -335,7 +341,9 @@ def build_registry(data_dir: Path = REGISTRY_DATA_DIR) -> Registry:
             builder.institutions[iid] = Institution(inst.institution_id, inst.name, inst.country_code,
                                                     inst.type, None, inst.source, inst.city)
     registry = Registry(builder.institutions, builder.names, builder.resolved_domains(),
-                        evidence_counts, refused)
+                        evidence_counts, refused,
+                        successors={old: tuple(sorted(new)) for old, new in builder.successors.items()
+                                    if old != new and old in builder.institutions})
     log.info("registry: %d institutions, %d names, %d domains", len(registry.institutions),
              len(registry.names), len(registry.domains))
     return registry

@@ -55,6 +55,9 @@ class Registry:
     # Domains that must never resolve (webmail, swot stoplist/abused, public suffixes).
     refused_domains: frozenset[str] = frozenset()
     input_hash: str = ""
+    # ROR succession (renames, mergers, splits): id → ids of the records that continue it. Built from
+    # both directions ROR records ("successor" on the old record, "predecessor" on the new one).
+    successors: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def children_of(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

@@ -49,7 +49,7 @@ def trim_ror_record(record: dict) -> dict | None:
         "domains": record.get("domains") or [],
         "links": record.get("links") or [],
         "relationships": [[rel["type"], rel["id"]] for rel in record.get("relationships") or []
-                          if rel["type"] in ("parent", "child", "successor")],
+                          if rel["type"] in ("parent", "child", "successor", "predecessor")],
         "status": record.get("status"),
     }
 
