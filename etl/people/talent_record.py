@@ -1,0 +1,219 @@
+"""One talent record per person × conference-year, each value with its evidence; unknown stays None.
+
+* ``undergrad_country`` — the origin proxy: the country of the undergraduate entry (begun by that year).
+* ``grad_country`` — the PhD's country, else the master's (begun by that year).
+* ``work_country`` / ``work_institution_id`` at the conference: the paper's resolved affiliation first
+  (what the author printed that year), else the institution of the email domain the paper lists for the
+  author; else the history entry valid in that year (dated, so profile
+  drift after the conference does not leak back); else, for the person's latest conference-year only,
+  an undated profile position (a profile's current position, read later: low confidence).
+* ``sector`` from the work institution's type; ``tier`` the highest tier of the person's papers that year.
+
+``confidence`` is the mean confidence of the country fields that are known (0.0 when none is): how sure
+the values we *state* are, which is what a reviewer should look at first.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from etl.people.corrections import Correction
+from scrapers.items import TIER_RANK
+
+SECTOR_OF_TYPE = {
+    "education": "academia",
+    "company": "industry",
+    "government": "government",
+}
+OTHER_SECTOR_TYPES = frozenset({"facility", "nonprofit", "healthcare", "archive", "funder", "other"})
+DATED_HISTORY_FACTOR = 0.9
+UNDATED_HISTORY_FACTOR = 0.5
+
+
+def sector_of(institution_type: str | None) -> str | None:
+    if not institution_type:
+        return None
+    kind = institution_type.lower()
+    if kind in SECTOR_OF_TYPE:
+        return SECTOR_OF_TYPE[kind]
+    return "other" if kind in OTHER_SECTOR_TYPES else None
+
+
+@dataclass(frozen=True, slots=True)
+class PaperAffiliation:
+    paper_id: str
+    author_position: int
+    institution_id: str | None
+    country_code: str | None
+    institution_type: str | None
+    weight: float
+    confidence: float
+    method: str
+    source: str = "authorship_affiliations"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """A person_education row."""
+
+    stage: str
+    institution_id: str | None
+    country_code: str | None
+    institution_type: str | None
+    start_year: int | None
+    end_year: int | None
+    source: str
+    method: str
+    confidence: float
+    source_key: str
+
+
+@dataclass(slots=True)
+class TalentRecord:
+    conference: str
+    year: int
+    person_id: str
+    name: str | None
+    tier: str | None = None
+    undergrad_country: str | None = None
+    grad_country: str | None = None
+    work_country: str | None = None
+    work_institution_id: str | None = None
+    sector: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    field_confidence: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def confidence(self) -> float:
+        known = [self.field_confidence.get(name, 0.0) for name in ("undergrad_country", "grad_country",
+                                                                    "work_country") if getattr(self, name)]
+        return round(sum(known) / len(known), 3) if known else 0.0
+
+    def evidence_json(self) -> str:
+        return json.dumps(self.evidence, sort_keys=True, ensure_ascii=False)
+
+
+def highest_tier(tiers: list[str | None]) -> str | None:
+    known = [tier for tier in tiers if tier in TIER_RANK]
+    return max(known, key=TIER_RANK.__getitem__) if known else None
+
+
+def _begun_by(row: HistoryRow, year: int) -> bool:
+    return row.start_year is None or row.start_year <= year
+
+
+def _history_evidence(row: HistoryRow, method_prefix: str = "") -> dict[str, Any]:
+    return {"source": row.source, "method": method_prefix + row.method, "source_key": row.source_key,
+            "institution_id": row.institution_id, "stage": row.stage, "start_year": row.start_year,
+            "end_year": row.end_year}
+
+
+def pick_education(history: list[HistoryRow], stages: tuple[str, ...], year: int) -> HistoryRow | None:
+    """The most confident entry of the first stage in ``stages`` that has a country, begun by ``year``."""
+    for stage in stages:
+        candidates = [r for r in history if r.stage == stage and r.country_code and _begun_by(r, year)]
+        if candidates:
+            return min(candidates, key=lambda r: (-r.confidence, r.start_year or 9999, r.source, r.source_key))
+    return None
+
+
+def pick_paper_affiliation(affiliations: list[PaperAffiliation]) -> tuple[PaperAffiliation, float] | None:
+    """The affiliation with the most weight over the person's papers that year (then confidence)."""
+    totals: dict[tuple[str | None, str | None], float] = {}
+    best_row: dict[tuple[str | None, str | None], PaperAffiliation] = {}
+    for row in affiliations:
+        if not row.country_code:
+            continue
+        key = (row.institution_id, row.country_code)
+        totals[key] = totals.get(key, 0.0) + row.weight
+        if key not in best_row or row.confidence > best_row[key].confidence:
+            best_row[key] = row
+    if not totals:
+        return None
+    key = min(totals, key=lambda k: (-totals[k], k[0] is None, -best_row[k].confidence, k[0] or "", k[1] or ""))
+    return best_row[key], totals[key]
+
+
+def pick_history_at(history: list[HistoryRow], year: int, allow_undated: bool) -> tuple[HistoryRow, str] | None:
+    """The history entry valid in ``year``: dated entries first (latest start), undated only if allowed."""
+    dated = [r for r in history if r.country_code and r.start_year is not None and r.start_year <= year
+             and (r.end_year is None or r.end_year >= year)]
+    if dated:
+        row = min(dated, key=lambda r: (-(r.start_year or 0), -r.confidence, r.source, r.source_key))
+        return row, "dated"
+    if allow_undated:
+        undated = [r for r in history if r.country_code and r.start_year is None and r.end_year is None]
+        if undated:
+            return min(undated, key=lambda r: (-r.confidence, r.source, r.source_key)), "undated"
+    return None
+
+
+def build_record(conference: str, year: int, person_id: str, name: str | None, tiers: list[str | None],
+                 affiliations: list[PaperAffiliation], history: list[HistoryRow], latest_year: bool,
+                 email_affiliations: list[PaperAffiliation] | None = None) -> TalentRecord:
+    record = TalentRecord(conference, year, person_id, name, tier=highest_tier(tiers))
+    if record.tier:
+        record.evidence["tier"] = {"source": "papers", "method": "highest tier of the year's papers"}
+    undergrad = pick_education(history, ("undergrad",), year)
+    if undergrad:
+        record.undergrad_country = undergrad.country_code
+        record.evidence["undergrad_country"] = _history_evidence(undergrad)
+        record.field_confidence["undergrad_country"] = undergrad.confidence
+    grad = pick_education(history, ("phd", "masters"), year)
+    if grad:
+        record.grad_country = grad.country_code
+        record.evidence["grad_country"] = _history_evidence(grad)
+        record.field_confidence["grad_country"] = grad.confidence
+    _set_work(record, affiliations, email_affiliations or [], history, latest_year)
+    return record
+
+
+def _set_work(record: TalentRecord, affiliations: list[PaperAffiliation], email_affiliations: list[PaperAffiliation],
+              history: list[HistoryRow], latest_year: bool) -> None:
+    picked = pick_paper_affiliation(affiliations) or pick_paper_affiliation(email_affiliations)
+    if picked:
+        row, weight = picked
+        evidence = {"source": row.source, "method": row.method, "paper_id": row.paper_id,
+                    "author_position": row.author_position, "weight": round(weight, 3)}
+        record.work_country, record.work_institution_id = row.country_code, row.institution_id
+        record.field_confidence["work_country"] = row.confidence
+        institution_type = row.institution_type
+    else:
+        at = pick_history_at(history, record.year, allow_undated=latest_year)
+        if at is None:
+            return
+        entry, kind = at
+        factor = DATED_HISTORY_FACTOR if kind == "dated" else UNDATED_HISTORY_FACTOR
+        evidence = _history_evidence(entry, f"history-{kind}:")
+        record.work_country, record.work_institution_id = entry.country_code, entry.institution_id
+        record.field_confidence["work_country"] = round(entry.confidence * factor, 3)
+        institution_type = entry.institution_type
+    record.evidence["work_country"] = evidence
+    if record.work_institution_id:
+        record.evidence["work_institution_id"] = evidence
+    record.sector = sector_of(institution_type) if record.work_institution_id else None
+    if record.sector:
+        record.evidence["sector"] = {**evidence, "institution_type": institution_type}
+
+
+def apply_corrections(record: TalentRecord, corrections: list[Correction]) -> list[Correction]:
+    """Apply the person's valid corrections (all-years first, then this year's); return those applied."""
+    applied = []
+    ordered = sorted(corrections, key=lambda c: (c.year is not None, c.line_no))
+    for correction in ordered:
+        if correction.problem or correction.person_id != record.person_id:
+            continue
+        if correction.year is not None and correction.year != record.year:
+            continue
+        previous = getattr(record, correction.field)
+        setattr(record, correction.field, correction.value)
+        record.evidence[correction.field] = {
+            "source": "analyst_correction", "method": "analyst_correction", "note": correction.note,
+            "line": correction.line_no, "replaced": previous,
+        }
+        if correction.field.endswith("_country"):
+            record.field_confidence[correction.field] = 1.0
+        applied.append(correction)
+    return applied

@@ -1,0 +1,193 @@
+"""Warehouse step: ``talent_records`` (one row per person × conference-year) and ``analyst_corrections``.
+
+Reads ``authorship_persons`` + ``core_papers`` (who published what, at which tier), the affiliation
+resolver's ``authorship_affiliations`` when that model has run (otherwise work comes from email domains
+and histories alone, and the build logs it), ``person_education`` and ``persons_core``; applies the corrections file
+last, so an analyst's value always wins and is marked ``analyst_correction`` in the evidence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from etl.people.corrections import Correction, corrections_path, read_corrections
+from etl.people.talent_record import (
+    HistoryRow,
+    PaperAffiliation,
+    TalentRecord,
+    apply_corrections,
+    build_record,
+)
+
+log = logging.getLogger(__name__)
+
+Key = tuple[str, int, str]  # conference, year, person_id
+
+
+def relation_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main' AND NOT temporary",
+        [name]).fetchone()[0] + con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND schema_name = 'main' AND NOT internal",
+        [name]).fetchone()[0] > 0
+
+
+def _institution_types(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    if relation_exists(con, "institutions"):
+        return dict(con.execute("SELECT institution_id, type FROM institutions").fetchall())
+    from etl.people.history import ResolverLookup
+
+    lookup = ResolverLookup()
+    return {iid: info[2] for iid, info in lookup.resolver.index.info.items()}  # type: ignore[attr-defined]
+
+
+def read_affiliations(con: duckdb.DuckDBPyConnection) -> dict[Key, list[PaperAffiliation]]:
+    out: dict[Key, list[PaperAffiliation]] = defaultdict(list)
+    if not relation_exists(con, "authorship_affiliations"):
+        log.warning("authorship_affiliations is absent: work country comes from profile histories only")
+        return out
+    types = _institution_types(con)
+    rows = con.execute(
+        """SELECT ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position, aa.institution_id,
+                  aa.country_code, coalesce(aa.weight, 1.0), coalesce(aa.confidence, 0.0), aa.method
+           FROM authorship_affiliations aa
+           JOIN authorship_persons ap USING (conference, year, paper_id, author_position)
+           ORDER BY ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position"""
+    ).fetchall()
+    for conference, year, person_id, paper_id, position, iid, country, weight, confidence, method in rows:
+        out[(conference, year, person_id)].append(PaperAffiliation(
+            paper_id, position, iid, country, types.get(iid) if iid else None, weight, confidence, method or ""))
+    return out
+
+
+def read_email_affiliations(con: duckdb.DuckDBPyConnection) -> dict[Key, list[PaperAffiliation]]:
+    """Institutions of the email domains papers list for authors (OpenReview ids that were addresses).
+
+    Used only where the printed affiliation gives no country: the domain is what the author submitted
+    with that year, so it is evidence of the conference date, unlike a profile read later.
+    """
+    from etl.people.history import ResolverLookup
+
+    out: dict[Key, list[PaperAffiliation]] = defaultdict(list)
+    rows = con.execute(
+        """SELECT ap.conference, ap.year, ap.person_id, a.paper_id, a.author_position, a.email_domain
+           FROM core_authorships a
+           JOIN authorship_persons ap USING (conference, year, paper_id, author_position)
+           WHERE a.email_domain IS NOT NULL ORDER BY ALL"""
+    ).fetchall()
+    if not rows:
+        return out
+    lookup = ResolverLookup()
+    resolved = {domain: lookup.resolve(None, domain) for domain in {row[5] for row in rows}}
+    for conference, year, person_id, paper_id, position, domain in rows:
+        hit = resolved[domain]
+        if hit.country_code:
+            out[(conference, year, person_id)].append(PaperAffiliation(
+                paper_id, position, hit.institution_id, hit.country_code, hit.type, 1.0, hit.confidence,
+                f"{hit.method} ({domain})", "authorship_email_domain"))
+    return out
+
+
+def read_history(con: duckdb.DuckDBPyConnection) -> dict[str, list[HistoryRow]]:
+    out: dict[str, list[HistoryRow]] = defaultdict(list)
+    for person_id, *values in con.execute(
+            """SELECT person_id, stage, institution_id, country_code, institution_type, start_year, end_year,
+                      source, method, confidence, source_key FROM person_education""").fetchall():
+        out[person_id].append(HistoryRow(*values))
+    return out
+
+
+def read_person_years(con: duckdb.DuckDBPyConnection) -> dict[Key, list[str | None]]:
+    """Tiers of each person's papers per conference-year."""
+    out: dict[Key, list[str | None]] = defaultdict(list)
+    for conference, year, person_id, tier in con.execute(
+            """SELECT ap.conference, ap.year, ap.person_id, p.tier
+               FROM authorship_persons ap
+               LEFT JOIN core_papers p USING (conference, year, paper_id)
+               ORDER BY ALL""").fetchall():
+        out[(conference, year, person_id)].append(tier)
+    return out
+
+
+def build_records(con: duckdb.DuckDBPyConnection, corrections: list[Correction]
+                  ) -> tuple[list[TalentRecord], set[int]]:
+    names = dict(con.execute("SELECT person_id, name FROM persons_core").fetchall())
+    last_year = dict(con.execute("SELECT person_id, last_year FROM persons_core").fetchall())
+    affiliations = read_affiliations(con)
+    email_affiliations = read_email_affiliations(con)
+    history = read_history(con)
+    by_person: dict[str, list[Correction]] = defaultdict(list)
+    for correction in corrections:
+        by_person[correction.person_id].append(correction)
+    records: list[TalentRecord] = []
+    applied_lines: set[int] = set()
+    for (conference, year, person_id), tiers in sorted(read_person_years(con).items()):
+        record = build_record(conference, year, person_id, names.get(person_id), tiers,
+                              affiliations.get((conference, year, person_id), []), history.get(person_id, []),
+                              latest_year=year == last_year.get(person_id),
+                              email_affiliations=email_affiliations.get((conference, year, person_id), []))
+        applied_lines.update(c.line_no for c in apply_corrections(record, by_person.get(person_id, [])))
+        records.append(record)
+    return records, applied_lines
+
+
+def _write(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, cast_sql: str = "*") -> None:
+    con.register("_talent_arrow", table)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {cast_sql} FROM _talent_arrow")  # noqa: S608
+    finally:
+        con.unregister("_talent_arrow")
+
+
+def write_corrections_table(con: duckdb.DuckDBPyConnection, corrections: list[Correction], applied: set[int],
+                            known_persons: set[str], path: Path) -> None:
+    problems = [c.problem or (None if c.person_id in known_persons else "person_id not in persons")
+                for c in corrections]
+    _write(con, "analyst_corrections", pa.table({
+        "line_no": pa.array([c.line_no for c in corrections], pa.int32()),
+        "person_id": pa.array([c.person_id for c in corrections], pa.string()),
+        "field": pa.array([c.field for c in corrections], pa.string()),
+        "year": pa.array([c.year for c in corrections], pa.int32()),
+        "value": pa.array([c.value for c in corrections], pa.string()),
+        "note": pa.array([c.note for c in corrections], pa.string()),
+        "applied": pa.array([c.line_no in applied for c in corrections], pa.bool_()),
+        "problem": pa.array(problems, pa.string()),
+        "file": pa.array([str(path)] * len(corrections), pa.string()),
+    }))
+
+
+def build_talent_records(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> dict[str, Any]:
+    """Create or replace ``talent_records`` and ``analyst_corrections``; returns coverage figures."""
+    path = path or corrections_path()
+    corrections = read_corrections(path)
+    records, applied = build_records(con, corrections)
+    columns = ("conference", "year", "person_id", "name", "tier", "undergrad_country", "grad_country",
+               "work_country", "work_institution_id", "sector")
+    table = pa.table({
+        **{column: [getattr(r, column) for r in records] for column in columns},
+        "evidence": [r.evidence_json() for r in records],
+        "confidence": pa.array([r.confidence for r in records], pa.float64()),
+    })
+    _write(con, "talent_records", table, "* REPLACE (year::INTEGER AS year, evidence::JSON AS evidence)")
+    known = {person for (person,) in con.execute("SELECT person_id FROM persons_core").fetchall()}
+    write_corrections_table(con, corrections, applied, known, path)
+    for correction in corrections:
+        if correction.problem or correction.person_id not in known:
+            log.warning("%s line %d: correction not applied: %s", path, correction.line_no,
+                        correction.problem or f"person {correction.person_id} not in persons")
+    figures = {
+        "records": len(records),
+        "work_country_known": sum(1 for r in records if r.work_country),
+        "undergrad_country_known": sum(1 for r in records if r.undergrad_country),
+        "grad_country_known": sum(1 for r in records if r.grad_country),
+        "corrections_applied": len(applied),
+        "corrections_in_file": len(corrections),
+    }
+    log.info("talent_records: %s", figures)
+    return figures

@@ -1,0 +1,118 @@
+-- stg_openreview_profiles — grain: one row per requested OpenReview profile id, newest crawl's version.
+-- stg_profile_history — grain: one row per history entry of each distinct profile (profile_id, entry_no).
+-- stg_authorship_profiles — grain: one row per authorship whose OpenReview id answered with a plausible profile.
+-- stg_orcid_records / stg_orcid_affiliations — grain: one row per ORCID iD / per education or employment.
+-- Typed views over the landed profile records (spiders openreview_profiles and orcid); no resolution here.
+CREATE OR REPLACE VIEW stg_openreview_profiles AS
+WITH latest_sighting AS (
+    SELECT source, record_key, content_sha256, crawl_id
+    FROM raw_record_sightings
+    WHERE source = 'openreview_profiles'
+    QUALIFY row_number() OVER (PARTITION BY source, record_key ORDER BY crawl_id DESC) = 1
+)
+SELECT
+    r.record_key AS requested_id,
+    r.data -> 'data' ->> 'profile_id' AS profile_id,
+    r.data -> 'data' ->> 'status' AS status,
+    CAST(r.data ->> 'hidden' AS BOOLEAN) AS hidden,
+    r.data -> 'data' ->> 'preferred_name' AS preferred_name,
+    list_transform(from_json(r.data -> 'data' -> 'names', '[{"fullname": "VARCHAR"}]'), lambda n: n.fullname) AS names,
+    r.data -> 'data' ->> 'orcid' AS orcid,
+    r.data -> 'data' ->> 'dblp_pid' AS dblp_pid,
+    from_json(r.data -> 'data' -> 'email_domains', '["VARCHAR"]') AS email_domains,
+    from_json(
+        r.data -> 'data' -> 'history',
+        '[{"position": "VARCHAR", "start": "INTEGER", "end": "INTEGER",
+           "institution": {"name": "VARCHAR", "domain": "VARCHAR", "country": "VARCHAR", "department": "VARCHAR"}}]'
+    ) AS history,
+    coalesce(CAST(r.data -> 'data' ->> 'test_data' AS BOOLEAN), false) AS test_data,
+    r.source_url,
+    r.fetched_at,
+    s.crawl_id
+FROM latest_sighting s
+JOIN raw_records r USING (source, record_key, content_sha256)
+WHERE r.record_type = 'profile';
+COMMENT ON VIEW stg_openreview_profiles IS 'Staging: newest landed answer per requested OpenReview profile id (found, hidden or missing), typed.';
+
+CREATE OR REPLACE VIEW stg_profile_history AS
+WITH profiles AS (
+    SELECT * FROM stg_openreview_profiles WHERE status = 'found'
+    QUALIFY row_number() OVER (PARTITION BY profile_id ORDER BY fetched_at DESC, requested_id) = 1
+)
+SELECT
+    profile_id,
+    generate_subscripts(history, 1) AS entry_no,
+    unnest(history) AS entry,
+    test_data
+FROM profiles;
+COMMENT ON VIEW stg_profile_history IS 'Staging: history entries (position, institution, start/end years) of each distinct found profile.';
+
+-- The API may answer an id with another profile (merged accounts; and the bundled data link a few ids
+-- to the wrong person). A profile under another id is only taken when one of its names matches the name
+-- printed on the paper (Jaro-Winkler >= 0.85 on lower-cased, token-sorted names).
+CREATE OR REPLACE VIEW stg_authorship_profiles AS
+WITH candidates AS (
+    SELECT a.conference, a.year, a.paper_id, a.author_position, a.author_name, a.author_source_id AS requested_id,
+           p.profile_id, p.orcid, p.dblp_pid, p.preferred_name,
+           list_max(list_transform(p.names, lambda n: jaro_winkler_similarity(
+               array_to_string(list_sort(string_split(lower(n), ' ')), ' '),
+               array_to_string(list_sort(string_split(lower(a.author_name), ' ')), ' ')))) AS name_similarity
+    FROM core_authorships a
+    JOIN stg_openreview_profiles p ON p.requested_id = a.author_source_id AND p.status = 'found'
+)
+SELECT * FROM candidates
+WHERE profile_id = requested_id OR coalesce(name_similarity, 0) >= 0.85;
+COMMENT ON VIEW stg_authorship_profiles IS 'Staging: the OpenReview profile of each authorship, when the profile answered under the id on the paper or under another id with a matching name.';
+
+CREATE OR REPLACE VIEW stg_orcid_records AS
+WITH latest_sighting AS (
+    SELECT source, record_key, content_sha256, crawl_id
+    FROM raw_record_sightings
+    WHERE source = 'orcid'
+    QUALIFY row_number() OVER (PARTITION BY source, record_key ORDER BY crawl_id DESC) = 1
+)
+SELECT
+    r.record_key AS orcid,
+    r.data -> 'data' ->> 'status' AS status,
+    r.data -> 'data' ->> 'name' AS name,
+    r.data -> 'data' -> 'educations' AS educations,
+    r.data -> 'data' -> 'employments' AS employments,
+    coalesce(CAST(r.data -> 'data' ->> 'test_data' AS BOOLEAN), false) AS test_data,
+    r.source_url,
+    r.fetched_at
+FROM latest_sighting s
+JOIN raw_records r USING (source, record_key, content_sha256)
+WHERE r.record_type = 'profile';
+COMMENT ON VIEW stg_orcid_records IS 'Staging: newest landed ORCID record per iD (found or missing), sections still JSON.';
+
+CREATE OR REPLACE VIEW stg_orcid_affiliations AS
+WITH sections AS (
+    SELECT orcid, 'education' AS section,
+        from_json(educations, '[{"role_title": "VARCHAR", "department": "VARCHAR",
+            "start": {"year": "INTEGER", "month": "INTEGER"}, "end": {"year": "INTEGER", "month": "INTEGER"},
+            "organization": {"name": "VARCHAR", "city": "VARCHAR", "region": "VARCHAR", "country": "VARCHAR",
+                             "disambiguated_id": "VARCHAR", "disambiguation_source": "VARCHAR"}}]') AS entries
+    FROM stg_orcid_records WHERE status = 'found'
+    UNION ALL
+    SELECT orcid, 'employment',
+        from_json(employments, '[{"role_title": "VARCHAR", "department": "VARCHAR",
+            "start": {"year": "INTEGER", "month": "INTEGER"}, "end": {"year": "INTEGER", "month": "INTEGER"},
+            "organization": {"name": "VARCHAR", "city": "VARCHAR", "region": "VARCHAR", "country": "VARCHAR",
+                             "disambiguated_id": "VARCHAR", "disambiguation_source": "VARCHAR"}}]')
+    FROM stg_orcid_records WHERE status = 'found'
+),
+entries AS (
+    SELECT orcid, section, generate_subscripts(entries, 1) AS entry_no, unnest(entries) AS e FROM sections
+)
+SELECT
+    orcid, section, entry_no,
+    e.role_title, e.department,
+    e.start.year AS start_year, e.start.month AS start_month,
+    e."end".year AS end_year, e."end".month AS end_month,
+    e.organization.name AS organization_name,
+    e.organization.city AS city,
+    e.organization.country AS country,
+    e.organization.disambiguated_id AS disambiguated_id,
+    e.organization.disambiguation_source AS disambiguation_source
+FROM entries;
+COMMENT ON VIEW stg_orcid_affiliations IS 'Staging: one row per ORCID education or employment entry, dates partial (month may be NULL).';

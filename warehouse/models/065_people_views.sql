@@ -1,0 +1,70 @@
+-- persons (view) — grain: one row per resolved person; person_education, talent_records,
+-- authorship_persons, analyst_corrections: documentation. Analyst-facing people layer (issue 4).
+CREATE OR REPLACE VIEW persons AS
+WITH name_fix AS (
+    SELECT person_id, arg_max(value, line_no) AS value
+    FROM analyst_corrections
+    WHERE field = 'name' AND applied
+    GROUP BY person_id
+)
+SELECT p.person_id,
+       CASE WHEN f.person_id IS NOT NULL THEN f.value ELSE p.name END AS name,
+       p.openreview_id, p.orcid, p.dblp, p.n_papers, p.first_year, p.last_year
+FROM persons_core p LEFT JOIN name_fix f USING (person_id);
+COMMENT ON VIEW persons IS 'One row per resolved person (author disambiguation over all authorships); person_id is stable across rebuilds and re-crawls.';
+COMMENT ON COLUMN persons.person_id IS 'Stable person id (P + 12 hex); joins authorship_persons, person_education, talent_records.';
+COMMENT ON COLUMN persons.name IS 'Display name: the OpenReview preferred name when a profile is linked, else the most frequent spelling in author lists; an analyst correction wins.';
+COMMENT ON COLUMN persons.openreview_id IS 'OpenReview profile id (~First_Last1) as the profile API answers it (old usernames folded in); NULL when no authorship carried one.';
+COMMENT ON COLUMN persons.orcid IS 'ORCID iD from the linked OpenReview profile (check digit verified), else NULL.';
+COMMENT ON COLUMN persons.dblp IS 'DBLP person id (e.g. 31/8315) from the linked OpenReview profile, else NULL.';
+COMMENT ON COLUMN persons.n_papers IS 'Accepted papers (all conferences and years in the warehouse) this person authored.';
+COMMENT ON COLUMN persons.first_year IS 'First conference year with a paper by this person.';
+COMMENT ON COLUMN persons.last_year IS 'Last conference year with a paper by this person.';
+
+COMMENT ON TABLE persons_core IS 'Persons as resolved, before analyst corrections (query the persons view instead).';
+COMMENT ON TABLE authorship_persons IS 'Which person each authorship is: one row per (conference, year, paper_id, author_position).';
+COMMENT ON COLUMN authorship_persons.conference IS 'Conference, lowercase.';
+COMMENT ON COLUMN authorship_persons.year IS 'Conference year.';
+COMMENT ON COLUMN authorship_persons.paper_id IS 'Joins papers.paper_id.';
+COMMENT ON COLUMN authorship_persons.author_position IS 'Position in the author list, from 1 (joins authorships).';
+COMMENT ON COLUMN authorship_persons.person_id IS 'Resolved person (joins persons.person_id).';
+
+COMMENT ON TABLE person_education IS 'Education and career history: one row per OpenReview profile history entry or ORCID education/employment linked to a person, with its career stage and resolved institution. Education rows are stages undergrad, masters and phd.';
+COMMENT ON COLUMN person_education.person_id IS 'Joins persons.person_id.';
+COMMENT ON COLUMN person_education.stage IS 'Career stage: undergrad, masters, phd, postdoc, faculty, industry or other (etl/people/stages.py and position_stages.csv; ORCID degree titles read as degrees).';
+COMMENT ON COLUMN person_education.institution_id IS 'Registry institution (ROR id or tt:… id; joins institutions); NULL when unresolved.';
+COMMENT ON COLUMN person_education.institution_name IS 'Registry name of the institution, else the name as the source gave it.';
+COMMENT ON COLUMN person_education.country_code IS 'ISO 3166-1 alpha-2 country of the institution (registry, else the country the source states); NULL when unknown.';
+COMMENT ON COLUMN person_education.start_year IS 'Year the position or study began (NULL when the source gives no date).';
+COMMENT ON COLUMN person_education.end_year IS 'Year it ended; NULL when ongoing or undated.';
+COMMENT ON COLUMN person_education.source IS 'openreview_profile or orcid.';
+COMMENT ON COLUMN person_education.method IS 'How the institution was found: orcid-ror (ORCID disambiguated ROR id), resolver:<stage> (affiliation resolver on name + domain), source-country (only the stated country), unresolved.';
+COMMENT ON COLUMN person_education.confidence IS 'Confidence of the institution/country resolution, 0–1 (1 = ROR id given by ORCID).';
+COMMENT ON COLUMN person_education.position_title IS 'Position or ORCID role title as written (department when no title).';
+COMMENT ON COLUMN person_education.source_key IS 'OpenReview profile id or ORCID iD the entry came from.';
+COMMENT ON COLUMN person_education.institution_type IS 'Registry type of the institution (education, company, government, facility, …); NULL when unresolved.';
+
+COMMENT ON TABLE talent_records IS 'One talent record per person and conference-year: origin (undergraduate) country, graduate country, work country/institution/sector at the conference, tier; NULL where unknown, never guessed; evidence per field.';
+COMMENT ON COLUMN talent_records.conference IS 'Conference, lowercase.';
+COMMENT ON COLUMN talent_records.year IS 'Conference year.';
+COMMENT ON COLUMN talent_records.person_id IS 'Joins persons.person_id.';
+COMMENT ON COLUMN talent_records.name IS 'Person display name (persons.name before the name correction).';
+COMMENT ON COLUMN talent_records.tier IS 'Highest presentation tier of the person''s papers that year: oral > spotlight > poster.';
+COMMENT ON COLUMN talent_records.undergrad_country IS 'Country of undergraduate study (origin proxy), from profile history or ORCID; NULL when unknown.';
+COMMENT ON COLUMN talent_records.grad_country IS 'Country of the PhD, else of the master''s, begun by that year; NULL when unknown.';
+COMMENT ON COLUMN talent_records.work_country IS 'Country of work at the conference: the paper''s resolved affiliation first, else the profile/ORCID entry dated to that year, else (latest year only) an undated current profile position.';
+COMMENT ON COLUMN talent_records.work_institution_id IS 'Institution of work at the conference (joins institutions); NULL when only the country is known.';
+COMMENT ON COLUMN talent_records.sector IS 'academia, industry, government or other, from the work institution''s type; NULL when no institution.';
+COMMENT ON COLUMN talent_records.evidence IS 'JSON: per field, the source (authorship_affiliations, openreview_profile, orcid, papers, analyst_correction) and method behind the value.';
+COMMENT ON COLUMN talent_records.confidence IS 'Mean confidence (0–1) of the known country fields; 0 when none is known. Low values first in `talent review export`.';
+
+COMMENT ON TABLE analyst_corrections IS 'Lines of the corrections file read by the last build, whether each was applied and, if not, why.';
+COMMENT ON COLUMN analyst_corrections.line_no IS 'Line in the corrections file.';
+COMMENT ON COLUMN analyst_corrections.person_id IS 'Person corrected (persons.person_id).';
+COMMENT ON COLUMN analyst_corrections.field IS 'Field corrected: name, undergrad_country, grad_country, work_country, work_institution_id or sector.';
+COMMENT ON COLUMN analyst_corrections.year IS 'Conference year the correction is limited to; NULL = every year.';
+COMMENT ON COLUMN analyst_corrections.value IS 'Value set (normalised; NULL = known to be unknown).';
+COMMENT ON COLUMN analyst_corrections.note IS 'Analyst''s note: why and from what source.';
+COMMENT ON COLUMN analyst_corrections.applied IS 'True when the correction changed at least one talent record.';
+COMMENT ON COLUMN analyst_corrections.problem IS 'Why the line was not applied (unknown person, field or value); NULL when fine.';
+COMMENT ON COLUMN analyst_corrections.file IS 'Corrections file the build read.';
