@@ -41,7 +41,9 @@ def full_warehouse(warehouse_copy) -> Path:
         if "person_education" in created:
             con.executemany("INSERT INTO person_education VALUES (?, ?, NULL, NULL, ?, NULL, NULL, 't', 't', 0.9)",
                             EDUCATION)
-        if "persons" not in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}:
+        objects = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() UNION SELECT view_name FROM duckdb_views()").fetchall()}
+        if "persons" not in objects:
             con.execute("CREATE TABLE persons (person_id VARCHAR, name VARCHAR, openreview_id VARCHAR, "
                         "orcid VARCHAR, dblp VARCHAR, n_papers INTEGER, first_year INTEGER, last_year INTEGER)")
             con.execute("INSERT INTO persons VALUES ('p1', 'P1', NULL, NULL, NULL, 1, 2022, 2022)")
@@ -146,7 +148,7 @@ def test_reexport_is_deterministic_and_merges_the_contract(full_warehouse, tmp_p
         assert set(json.loads((out / CONTRACT_NAME).read_text())["tables"]) == set(EXPORT_TABLES)
     finally:
         con.close()
-    assert not [p for p in out.iterdir() if p.name.startswith((".staging-", ".trash-"))]
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
 
 
 def test_absent_tables_are_skipped_with_a_message(harvest, tmp_path):
@@ -213,3 +215,21 @@ def test_cli_export_prints_what_it_did(full_warehouse, tmp_path, capsys):
     assert "papers: 6" in text and "exported 1 table(s)" in text
     with pytest.raises(SystemExit):
         parser.parse_args(["export", "--tables", "raw_records"])
+
+
+def test_replaced_partitions_wait_in_the_trash_then_go(tmp_path):
+    from warehouse.export import TRASH_PREFIX, empty_trash
+
+    con = duckdb.connect()
+    migrate(con)
+    con.execute("CREATE TABLE papers (conference VARCHAR, year INTEGER, paper_id VARCHAR)")
+    con.execute("INSERT INTO papers VALUES ('neurips', 2019, 'a')")
+    out = tmp_path / "export"
+    export(con, out, ["papers"])
+    export(con, out, ["papers"])
+    trash = [p for p in out.iterdir() if p.name.startswith(TRASH_PREFIX)]
+    assert len(trash) == 1 and (trash[0] / FILE_NAME).exists()  # a reader mid-listing still finds its file
+    assert empty_trash(out, older_than=60) == 0
+    assert empty_trash(out, older_than=0) == 1
+    assert not [p for p in out.iterdir() if p.name.startswith(TRASH_PREFIX)]
+    assert pq.read_table(out / "papers").num_rows == 1

@@ -219,3 +219,15 @@ def test_absent_talent_records_skips_and_drops_stale_views(caplog):
     assert "talent_records is absent" in report.notes["study_views"]
     assert "talent_records is absent" in caplog.text
     assert rows(con, "SELECT count(*) FROM duckdb_views() WHERE view_name LIKE 'study_%'") == [(0,)]
+
+
+def test_graduate_stages_begun_after_the_conference_year_do_not_count():
+    con = duckdb.connect()
+    make_inputs(con)
+    con.execute("INSERT INTO person_education VALUES ('p2', 'phd', NULL, NULL, 'GB', 2030, NULL, 't', 't', 0.9), "
+                "('p1', 'masters', NULL, NULL, 'FR', 2015, 2017, 't', 't', 0.9)")
+    con.execute("UPDATE person_education SET start_year = 2024 WHERE person_id = 'p1' AND stage = 'phd'")
+    study.run(con, BuildReport())
+    got = rows(con, """SELECT person_id, value, share FROM study_person_shares
+                       WHERE dimension = 'grad_country' AND person_id IN ('p1', 'p2') ORDER BY ALL""")
+    assert got == [("p1", "FR", 1.0), ("p2", "CN", 1.0)]

@@ -13,7 +13,9 @@ Why it is built this way:
   live partition directory in one ``renameat2(RENAME_EXCHANGE)`` call, so a reader sees the old partition or
   the new one, never half of one and never a missing one. Where the kernel or filesystem cannot exchange, the
   old directory is renamed away and the new one renamed in: a reader may then briefly find no partition, but
-  still never a mix.
+  still never a mix. Replaced directories wait in ``DIR/.trash-*`` for ``TRASH_GRACE_SECONDS`` before a later
+  export deletes them, because a reader that opened the old directory just before the swap is still
+  listing it.
 * **Deterministic names and row order** (``part-0.parquet``, rows sorted on every column), so two exports of
   the same warehouse produce the same files and a diff of an export means the data changed.
 * **Provenance inside each file**: schema version, crawl ids, table and partition in the Parquet key-value
@@ -33,6 +35,7 @@ import logging
 import os
 import re
 import shutil
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -64,6 +67,8 @@ CONTRACT_NAME = "_contract.json"
 STAGING_PREFIX = ".staging-"
 TRASH_PREFIX = ".trash-"
 LOCK_NAME = ".export.lock"
+# Replaced partitions stay in DIR/.trash-* this long (readers mid-listing), then the next export deletes them.
+TRASH_GRACE_SECONDS = 120.0
 SAFE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")
 COMPRESSION = "zstd"
 META_PREFIX = "talent."
@@ -121,26 +126,46 @@ def exchange_paths(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(a))
 
 
+def _trash_path(trash_root: Path) -> Path:
+    return trash_root / f"{TRASH_PREFIX}{time.time_ns()}-{uuid.uuid4().hex[:8]}"
+
+
 def replace_directory(new: Path, target: Path, trash_root: Path) -> None:
-    """Put directory ``new`` at ``target`` so a reader sees the old or the new one, then delete the old."""
+    """Put directory ``new`` at ``target`` so a reader sees the old or the new one.
+
+    The replaced directory goes to the trash, not straight to deletion: a reader that opened the old
+    directory just before the swap may still be listing it, and must find its file there.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
         os.rename(new, target)
         return
     if exchange_paths(new, target):
-        shutil.rmtree(new)  # ``new`` now holds the old partition
+        os.rename(new, _trash_path(trash_root))  # ``new`` now holds the old partition
         return
-    trash = trash_root / f"{TRASH_PREFIX}{uuid.uuid4().hex}"
+    trash = _trash_path(trash_root)
     os.rename(target, trash)
     os.rename(new, target)
-    shutil.rmtree(trash)
 
 
 def remove_directory(target: Path, trash_root: Path) -> None:
     """Remove a stale partition with one rename (readers never see it half-deleted)."""
-    trash = trash_root / f"{TRASH_PREFIX}{uuid.uuid4().hex}"
-    os.rename(target, trash)
-    shutil.rmtree(trash)
+    os.rename(target, _trash_path(trash_root))
+
+
+def empty_trash(trash_root: Path, older_than: float = TRASH_GRACE_SECONDS) -> int:
+    """Delete replaced partitions once no reader that started before the swap can still be reading them."""
+    removed = 0
+    now = time.time_ns()
+    for entry in trash_root.glob(f"{TRASH_PREFIX}*"):
+        try:
+            stamp = int(entry.name[len(TRASH_PREFIX):].split("-", 1)[0])
+        except ValueError:
+            continue
+        if now - stamp >= older_than * 1e9:
+            shutil.rmtree(entry, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 @contextlib.contextmanager
@@ -398,6 +423,7 @@ def export(con: duckdb.DuckDBPyConnection, out: Path, tables: Sequence[str] | No
     out.mkdir(parents=True, exist_ok=True)
     result = ExportResult(out, current_version(con))
     with export_lock(out):
+        empty_trash(out)
         for name in names:
             exported = export_table(con, name, out, result.schema_version)
             result.tables.append(exported)

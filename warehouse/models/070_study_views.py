@@ -7,7 +7,8 @@ Inputs (built by the people and affiliation models 040–069): ``talent_records`
 
 Grain of the base views:
 * ``study_population`` — one row per (conference, year, tier, person); tier 'all' holds every person of the
-  conference-year once, and a person appears under each tier they presented in.
+  conference-year once; otherwise a person counts under the tier of their talent record (the highest tier of
+  their papers that year, so 'oral' is every oral author and 'poster' the poster-only authors).
 * ``study_person_shares`` — one row per (conference, year, person, dimension, value): the person's fractional
   share of that value. Shares sum to 1 over a person's *known* values (an author with affiliations in the US
   and the UK on every paper counts 0.5 + 0.5).
@@ -232,8 +233,9 @@ def _work_shares_sql(has_affiliations: bool, value_expr: str, fallback_column: s
               AND {value_expr} IS NOT NULL AND aa.weight > 0)"""  # noqa: S608 - identifiers from this module's allow-lists
 
 
-def _education_shares_sql(has_education: bool, stage_filter: str, fallback_column: str, dimension: str) -> str:
-    """Shares over a person's distinct countries at one stage (1/k each), else the talent_records value."""
+def _education_shares_sql(has_education: bool, stage_rows: str, fallback_column: str, dimension: str) -> str:
+    """Shares over a person's distinct countries at the best stage begun by the conference year (1/k each),
+    else the talent_records value."""
     fallback = f"""
         SELECT b.conference, b.year, b.person_id, '{dimension}' AS dimension, b.{fallback_column} AS value,
                1.0::DOUBLE AS share
@@ -241,12 +243,18 @@ def _education_shares_sql(has_education: bool, stage_filter: str, fallback_colum
     if not has_education:
         return fallback
     return f"""
-        SELECT b.conference, b.year, b.person_id, '{dimension}' AS dimension, e.value,
-               1.0 / count(*) OVER (PARTITION BY b.conference, b.year, b.person_id) AS share
-        FROM person_years b JOIN {stage_filter} e USING (person_id)
+        SELECT conference, year, person_id, '{dimension}' AS dimension, value,
+               1.0 / count(*) OVER (PARTITION BY conference, year, person_id) AS share
+        FROM (
+            SELECT b.conference, b.year, b.person_id, e.value
+            FROM person_years b JOIN {stage_rows} e
+              ON e.person_id = b.person_id AND (e.start_year IS NULL OR e.start_year <= b.year)
+            QUALIFY e.priority = min(e.priority) OVER (PARTITION BY b.conference, b.year, b.person_id)
+        )
         UNION ALL
         {fallback.strip()}
-          AND b.person_id NOT IN (SELECT person_id FROM {stage_filter})"""  # noqa: S608 - identifiers from this module's allow-lists
+          AND NOT EXISTS (SELECT 1 FROM {stage_rows} e WHERE e.person_id = b.person_id
+                          AND (e.start_year IS NULL OR e.start_year <= b.year))"""  # noqa: S608 - identifiers from this module's allow-lists
 
 
 def person_shares_sql(has_affiliations: bool, has_education: bool) -> str:
@@ -255,16 +263,17 @@ def person_shares_sql(has_affiliations: bool, has_education: bool) -> str:
     if has_education:
         education_ctes = f"""
 education AS (
-    SELECT DISTINCT person_id, lower(stage) AS stage, {_country("country_code")} AS value
+    SELECT person_id, lower(stage) AS stage, {_country("country_code")} AS value, start_year
     FROM person_education WHERE person_id IS NOT NULL AND {_country("country_code")} IS NOT NULL
 ),
-undergrad_countries AS (
-    SELECT DISTINCT person_id, value FROM education WHERE stage = 'undergrad'
+undergrad_countries AS (  -- origin: where the person did the undergraduate degree, whenever that was
+    SELECT DISTINCT person_id, value, NULL::INTEGER AS start_year, 1 AS priority
+    FROM education WHERE stage = 'undergrad'
 ),
-grad_countries AS (
-    SELECT DISTINCT person_id, value FROM education
-    WHERE (CASE stage {grad_case} END) IS NOT NULL
-    QUALIFY (CASE stage {grad_case} END) = min(CASE stage {grad_case} END) OVER (PARTITION BY person_id)
+grad_countries AS (  -- PhD, else master's; only stages begun by the conference year count
+    SELECT person_id, value, min(start_year) AS start_year, CASE stage {grad_case} END AS priority
+    FROM education WHERE (CASE stage {grad_case} END) IS NOT NULL
+    GROUP BY ALL
 ),"""  # noqa: S608 - identifiers from this module's allow-lists
     country_value = _country("aa.country_code")
     institution_value = "nullif(trim(aa.institution_id), '')"

@@ -1,0 +1,76 @@
+"""``talent status``: crawls, row counts, coverage per field and the last errors, read-only."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from warehouse import study_cli
+from warehouse.db import connect
+from warehouse.migrate import migrate
+from warehouse.status import collect_status
+
+from .test_study_views import make_inputs
+
+
+def run_cli(warehouse: Path, *extra: str) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--warehouse", type=Path)
+    study_cli.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["--warehouse", str(warehouse), "status", *extra])
+    return args.handler(args)
+
+
+def test_status_of_the_harvest_lists_crawls_counts_and_affiliation_coverage(harvest, capsys):
+    assert run_cli(harvest.warehouse, "--json") == 0
+    status = json.loads(capsys.readouterr().out)
+    assert {c["crawl_id"] for c in status["crawls"]} == {run.crawl_id for run in harvest.runs}
+    assert all(c["finish_reason"] == "finished" for c in status["crawls"])
+    con = connect(harvest.warehouse, read_only=True)
+    try:
+        assert status["row_counts"]["papers"] == con.execute("SELECT count(*) FROM papers").fetchone()[0]
+        assert status["row_counts"]["raw_records"] == con.execute("SELECT count(*) FROM raw_records").fetchone()[0]
+    finally:
+        con.close()
+    years = {row["year"] for row in status["coverage"] if row["table"] == "authorship_affiliations"}
+    assert years == {"2019", "2020", "2022"}
+
+
+def test_status_reports_field_coverage_and_last_errors(tmp_path, capsys):
+    path = tmp_path / "w.duckdb"
+    con = connect(path)
+    try:
+        migrate(con)
+        make_inputs(con)
+        con.execute("INSERT INTO raw_crawls VALUES ('c9', 'openreview', 'c9.jsonl', 'abc', "
+                    "'{\"finish_reason\": \"finished\"}', 3, 2, 1, now())")
+        con.execute("INSERT INTO raw_rejects VALUES ('c9', 'openreview', 'http://127.0.0.1/x', 500, "
+                    "'failed after retries', now())")
+        con.execute("INSERT INTO raw_load_errors VALUES ('c9.jsonl', 7, 'not JSON', now())")
+        status = collect_status(con)
+    finally:
+        con.close()
+    overall = next(r for r in status.coverage if r["table"] == "talent_records" and r["year"] == "all")
+    assert overall["rows"] == 6 and overall["persons"] == 5
+    assert overall["work_country"] == pytest.approx(5 / 6)
+    assert overall["tier"] == 1.0
+    assert status.crawls[0]["bad_lines"] == 1 and status.crawls[0]["finish_reason"] == "finished"
+    assert status.rejects[0]["reason"] == "failed after retries"
+    assert status.load_errors[0]["problem"] == "not JSON"
+    assert run_cli(path) == 0
+    text = capsys.readouterr().out
+    for expected in ("Crawls loaded", "Row counts", "Coverage: talent_records", "83.3%", "failed after retries",
+                     "not JSON", "c9.jsonl"):
+        assert expected in text
+
+
+def test_status_says_what_is_not_built_yet(tmp_path, capsys):
+    con = connect(tmp_path / "empty.duckdb")
+    migrate(con)
+    con.close()
+    assert run_cli(tmp_path / "empty.duckdb") == 0
+    text = capsys.readouterr().out
+    assert "talent_records: not built yet" in text and "no load errors recorded" in text

@@ -1,0 +1,156 @@
+"""``talent status``: what an operator checks first — what was loaded, how big, how complete, what failed.
+
+Read-only and cheap: counts and a handful of rows, never a rebuild, so it can run beside analysts' sessions.
+Every section reports tables that are not there yet as absent instead of failing, because the warehouse
+grows area by area (harvest, then affiliations, then people).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from warehouse.migrate import current_version
+
+# Fields of talent_records whose coverage matters to the study (allow-list for the SQL below).
+TALENT_FIELDS: tuple[str, ...] = (
+    "tier", "undergrad_country", "grad_country", "work_country", "work_institution_id", "sector",
+)
+
+
+@dataclass(slots=True)
+class Status:
+    schema_version: int
+    crawls: list[dict] = field(default_factory=list)
+    row_counts: dict[str, int] = field(default_factory=dict)
+    coverage: list[dict] = field(default_factory=list)
+    rejects: list[dict] = field(default_factory=list)
+    load_errors: list[dict] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+
+
+def _objects(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    rows = con.execute(
+        "SELECT table_name, 'table' FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary "
+        "UNION ALL SELECT view_name, 'view' FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal "
+        "ORDER BY 1"
+    ).fetchall()
+    return dict(rows)
+
+
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def crawls(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    # timestamps as text: the Python client needs pytz for TIMESTAMPTZ values, which we do not ship
+    return _dicts(con, """
+        SELECT crawl_id, any_value(source) AS source, count(*) AS files, sum(lines_in_file) AS lines,
+               sum(records_added) AS records_added, sum(bad_lines) AS bad_lines,
+               max(manifest ->> 'finish_reason') AS finish_reason,
+               strftime(max(loaded_at), '%Y-%m-%d %H:%M:%S%z') AS loaded_at
+        FROM raw_crawls GROUP BY crawl_id ORDER BY crawl_id""")
+
+
+def row_counts(con: duckdb.DuckDBPyConnection, objects: dict[str, str]) -> dict[str, int]:
+    counts = {}
+    for name in objects:  # names come from the catalog, quoted
+        counts[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]  # noqa: S608
+    return counts
+
+
+def talent_coverage(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Share of talent_records rows with each field known, per conference-year and overall."""
+    known = ", ".join(
+        f"count({f}) FILTER (WHERE trim(CAST({f} AS VARCHAR)) <> '') / count(*) AS {f}" for f in TALENT_FIELDS
+    )
+    sql = (
+        f"SELECT coalesce(conference, 'all') AS conference, coalesce(CAST(year AS VARCHAR), 'all') AS year, "  # noqa: S608
+        f"count(*) AS rows, count(DISTINCT person_id) AS persons, {known} FROM talent_records "
+        "GROUP BY GROUPING SETS ((conference, year), ()) ORDER BY conference = 'all', conference, year"
+    )
+    return _dicts(con, sql)
+
+
+def affiliation_coverage(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Share of authorships with an institution / a country resolved, per conference-year."""
+    return _dicts(con, """
+        SELECT a.conference, CAST(a.year AS VARCHAR) AS year, count(*) AS authorships,
+               count(*) FILTER (WHERE r.has_institution) / count(*) AS institution_resolved,
+               count(*) FILTER (WHERE r.has_country) / count(*) AS country_known
+        FROM authorships a
+        LEFT JOIN (SELECT conference, year, paper_id, author_position,
+                          bool_or(institution_id IS NOT NULL) AS has_institution,
+                          bool_or(country_code IS NOT NULL) AS has_country
+                   FROM authorship_affiliations GROUP BY ALL) r
+          USING (conference, year, paper_id, author_position)
+        GROUP BY ALL ORDER BY ALL""")
+
+
+def collect_status(con: duckdb.DuckDBPyConnection, n_errors: int = 10) -> Status:
+    objects = _objects(con)
+    status = Status(schema_version=current_version(con))
+    status.absent = [name for name in ("raw_crawls", "authorship_affiliations", "talent_records")
+                     if name not in objects]
+    if "raw_crawls" in objects:
+        status.crawls = crawls(con)
+    status.row_counts = row_counts(con, objects)
+    if "talent_records" in objects:
+        status.coverage += [{"table": "talent_records", **row} for row in talent_coverage(con)]
+    if "authorship_affiliations" in objects and "authorships" in objects:
+        status.coverage += [{"table": "authorship_affiliations", **row} for row in affiliation_coverage(con)]
+    if "raw_rejects" in objects:
+        status.rejects = _dicts(con, """
+            SELECT strftime(seen_at, '%Y-%m-%d %H:%M:%S%z') AS seen_at, crawl_id, source, status, url, reason
+            FROM raw_rejects ORDER BY raw_rejects.seen_at DESC LIMIT ?""", [n_errors])
+    if "raw_load_errors" in objects:
+        status.load_errors = _dicts(con, """
+            SELECT strftime(loaded_at, '%Y-%m-%d %H:%M:%S%z') AS loaded_at, file_name, line_no, problem
+            FROM raw_load_errors ORDER BY raw_load_errors.loaded_at DESC, line_no LIMIT ?""", [n_errors])
+    return status
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.1%}"
+    return "" if value is None else str(value)
+
+
+def _table(title: str, rows: list[dict]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for name in rows[0]:
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(v) for v in row.values()))
+    return table
+
+
+def print_status(status: Status, as_json: bool = False, console: Console | None = None) -> None:
+    if as_json:
+        print(json.dumps(asdict(status), default=str))
+        return
+    console = console or Console(width=160, highlight=False)
+    console.print(f"warehouse schema version {status.schema_version}")
+    for name in status.absent:
+        console.print(f"[yellow]{name}: not built yet[/yellow]")
+    if status.crawls:
+        console.print(_table(f"Crawls loaded ({len(status.crawls)})", status.crawls))
+    console.print(_table("Row counts", [{"object": k, "rows": v} for k, v in status.row_counts.items()]))
+    for source in ("talent_records", "authorship_affiliations"):
+        rows = [{k: v for k, v in row.items() if k != "table"} for row in status.coverage if row["table"] == source]
+        if rows:
+            console.print(_table(f"Coverage: {source} (share known)", rows))
+    if status.rejects:
+        console.print(_table(f"Last {len(status.rejects)} rejected responses (raw_rejects)", status.rejects))
+    else:
+        console.print("no rejected responses recorded")
+    if status.load_errors:
+        console.print(_table(f"Last {len(status.load_errors)} load errors (raw_load_errors)", status.load_errors))
+    else:
+        console.print("no load errors recorded")
