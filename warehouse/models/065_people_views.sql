@@ -48,7 +48,7 @@ COMMENT ON TABLE talent_records IS 'One talent record per person and conference-
 COMMENT ON COLUMN talent_records.conference IS 'Conference, lowercase.';
 COMMENT ON COLUMN talent_records.year IS 'Conference year.';
 COMMENT ON COLUMN talent_records.person_id IS 'Joins persons.person_id.';
-COMMENT ON COLUMN talent_records.name IS 'Person display name (persons.name before the name correction).';
+COMMENT ON COLUMN talent_records.name IS 'Person display name (as persons.name, analyst name corrections included).';
 COMMENT ON COLUMN talent_records.tier IS 'Highest presentation tier of the person''s papers that year: oral > spotlight > poster.';
 COMMENT ON COLUMN talent_records.undergrad_country IS 'Country of undergraduate study (origin proxy), from profile history or ORCID; NULL when unknown.';
 COMMENT ON COLUMN talent_records.grad_country IS 'Country of the PhD, else of the master''s, begun by that year; NULL when unknown.';

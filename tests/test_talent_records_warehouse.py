@@ -1,0 +1,176 @@
+"""End to end on the session harvest: profiles and ORCID crawled from the mirror, loaded, built.
+
+Checks the analyst contract (persons, person_education, talent_records documented column by column),
+education fields for the mirror's fictional test researchers and NULL for others, ids stable across a
+rebuild and a re-crawl, and analyst corrections applied after both.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from mirror.test_profiles import hidden_ids, override_ids
+from talent.crawl import mirror_settings, run_crawl
+from warehouse.build import BuildReport, build, model_names, run_model
+from warehouse.cli import load_and_build
+
+PEOPLE_MODELS = [name for name in model_names() if "050" <= name[:3] <= "069"]
+
+
+def crawl_profiles(base_url: str, warehouse: Path, landing: Path) -> list[Path]:
+    """Profiles of every co-author of the test researchers' 2022 papers, then their ORCID records."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        test_ids = [*override_ids(), *hidden_ids()]
+        ids = [row[0] for row in con.execute(
+            f"""SELECT DISTINCT author_source_id FROM core_authorships
+                WHERE author_source_id LIKE '~%' AND paper_id IN (
+                    SELECT paper_id FROM core_authorships WHERE author_source_id IN ({",".join("?" * len(test_ids))}))
+                ORDER BY 1""", test_ids).fetchall()]  # noqa: S608 - placeholders only
+    finally:
+        con.close()
+    ids_file = landing.parent / "profile_ids.txt"
+    ids_file.write_text("\n".join([*ids, "~Nobody_Here1"]) + "\n", encoding="utf-8")
+    settings = {**mirror_settings(base_url), "ORCID_API_URL": base_url}
+    profiles = run_crawl("openreview_profiles", {"ids_file": str(ids_file)}, landing, settings=settings)
+    orcid = run_crawl("orcid", {"profiles_landing": str(landing / "openreview_profiles")}, landing,
+                      settings=settings)
+    assert profiles.returncode == 0 and orcid.returncode == 0
+    return [profiles.landing_file, orcid.landing_file]
+
+
+@pytest.fixture(scope="module")
+def people_warehouse(harvest, mirror_server, tmp_path_factory, monkeypatch_module) -> Path:
+    root = tmp_path_factory.mktemp("people")
+    monkeypatch_module.setenv("TALENT_CORRECTIONS", str(root / "corrections.csv"))
+    target = root / "talent.duckdb"
+    shutil.copy(harvest.warehouse, target)
+    files = crawl_profiles(mirror_server.base_url, target, root / "landing")
+    load_and_build(target, files)
+    return target
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    patch = pytest.MonkeyPatch()
+    yield patch
+    patch.undo()
+
+
+def query(path: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def record_of(path: Path, openreview_id: str, year: int = 2022) -> tuple:
+    rows = query(path, """SELECT t.undergrad_country, t.grad_country, t.work_country, t.sector
+                          FROM talent_records t JOIN persons p USING (person_id)
+                          WHERE p.openreview_id = ? AND t.year = ?""", [openreview_id, year])
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_talent_records_for_every_harvested_year(people_warehouse) -> None:
+    rows = dict(query(people_warehouse, """SELECT year, avg((work_country IS NOT NULL)::INT)
+                                           FROM talent_records GROUP BY year"""))
+    assert set(rows) == {2019, 2020, 2022}
+    # The demo measures the full figure (all profiles crawled); here only a few profiles are.
+    assert all(share >= 0.8 for share in rows.values()), rows
+
+
+@pytest.mark.parametrize(("openreview_id", "undergrad", "grad"), [
+    ("~Hongyu_Ren1", "CN", "US"),       # profile history (and ORCID with ROR ids)
+    ("~Jessica_Schrouff1", "BE", "BE"),  # PhD and master's in Belgium
+    ("~Jingyun_Xiao1", "CN", "US"),      # no PhD: graduate school is the master's
+    ("~Sandeep_Silwal1", "GB", "US"),    # undergrad known only from ORCID
+    ("~Anoop_Cherian1", "IN", "US"),
+])
+def test_education_fields_from_profiles_and_orcid(people_warehouse, openreview_id, undergrad, grad) -> None:
+    assert record_of(people_warehouse, openreview_id)[:2] == (undergrad, grad)
+
+
+def test_orcid_ror_ids_resolve_without_matching(people_warehouse) -> None:
+    rows = query(people_warehouse, """SELECT e.stage, e.institution_id, e.method FROM person_education e
+                                      JOIN persons p USING (person_id)
+                                      WHERE p.openreview_id = '~Sandeep_Silwal1' AND e.source = 'orcid'""")
+    assert rows == [("undergrad", "013meh722", "orcid-ror")]
+
+
+def test_education_is_null_without_profile_evidence(people_warehouse) -> None:
+    unknown, total = query(people_warehouse, """
+        SELECT count(*) FILTER (WHERE undergrad_country IS NULL AND grad_country IS NULL), count(*)
+        FROM talent_records t
+        WHERE NOT EXISTS (SELECT 1 FROM person_education e WHERE e.person_id = t.person_id)""")[0]
+    assert total > 1000 and unknown == total
+
+
+def test_hidden_and_missing_profiles_are_in_staging(people_warehouse) -> None:
+    statuses = dict(query(people_warehouse, "SELECT requested_id, status FROM stg_openreview_profiles "
+                                            "WHERE status <> 'found'"))
+    assert statuses == {**{pid: "hidden" for pid in hidden_ids()}, "~Nobody_Here1": "missing"}
+
+
+@pytest.mark.parametrize("relation", ["persons", "person_education", "talent_records"])
+def test_every_column_is_documented(people_warehouse, relation: str) -> None:
+    comments = query(people_warehouse, "SELECT column_name, comment FROM duckdb_columns() WHERE table_name = ?",
+                     [relation])
+    assert comments and all(comment for _, comment in comments), [c for c, comment in comments if not comment]
+    table_comment = query(people_warehouse, """SELECT comment FROM duckdb_tables() WHERE table_name = ?
+                                               UNION ALL SELECT comment FROM duckdb_views() WHERE view_name = ?""",
+                          [relation, relation])
+    assert table_comment and table_comment[0][0]
+
+
+def test_evidence_names_a_source_for_every_value(people_warehouse) -> None:
+    missing = query(people_warehouse, """
+        SELECT count(*) FROM talent_records
+        WHERE (work_country IS NOT NULL AND (evidence -> 'work_country' ->> 'source') IS NULL)
+           OR (undergrad_country IS NOT NULL AND (evidence -> 'undergrad_country' ->> 'source') IS NULL)
+           OR (grad_country IS NOT NULL AND (evidence -> 'grad_country' ->> 'source') IS NULL)""")[0][0]
+    assert missing == 0
+
+
+def test_people_rebuild_keeps_every_person_id(people_warehouse) -> None:
+    before = query(people_warehouse, "SELECT * FROM authorship_persons ORDER BY ALL")
+    con = duckdb.connect(str(people_warehouse))
+    try:
+        for name in PEOPLE_MODELS:
+            run_model(con, name, BuildReport())
+    finally:
+        con.close()
+    assert query(people_warehouse, "SELECT * FROM authorship_persons ORDER BY ALL") == before
+
+
+def test_corrections_survive_a_rebuild_and_a_recrawl(people_warehouse, mirror_server, tmp_path) -> None:
+    [(person_id,)] = query(people_warehouse, "SELECT person_id FROM persons WHERE openreview_id = '~Hongyu_Ren1'")
+    corrections = Path(__import__("os").environ["TALENT_CORRECTIONS"])
+    corrections.write_text(
+        "# test corrections\nperson_id,field,value,note\n"
+        f"{person_id},undergrad_country,Taiwan,checked CV\n{person_id},name,Hongyu Ren (checked),\n"
+        "Pnobody,work_country,FR,unknown person\n", encoding="utf-8")
+    before = query(people_warehouse, "SELECT * FROM authorship_persons ORDER BY ALL")
+    con = duckdb.connect(str(people_warehouse))
+    try:
+        build(con)  # a full rebuild
+    finally:
+        con.close()
+    assert record_of(people_warehouse, "~Hongyu_Ren1")[0] == "TW"
+    files = crawl_profiles(mirror_server.base_url, people_warehouse, tmp_path / "landing")  # a re-crawl
+    load_and_build(people_warehouse, files)
+    assert query(people_warehouse, "SELECT * FROM authorship_persons ORDER BY ALL") == before
+    assert record_of(people_warehouse, "~Hongyu_Ren1")[0] == "TW"
+    assert query(people_warehouse, "SELECT name FROM persons WHERE person_id = ?", [person_id]) == [
+        ("Hongyu Ren (checked)",)]
+    evidence = query(people_warehouse, """SELECT evidence -> 'undergrad_country' ->> 'source' FROM talent_records
+                                          WHERE person_id = ?""", [person_id])
+    assert {row[0] for row in evidence} == {"analyst_correction"}
+    problems = query(people_warehouse, "SELECT person_id, applied, problem FROM analyst_corrections ORDER BY line_no")
+    assert problems == [(person_id, True, None), (person_id, True, None),
+                        ("Pnobody", False, "person_id not in persons")]
