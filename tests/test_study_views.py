@@ -231,3 +231,12 @@ def test_graduate_stages_begun_after_the_conference_year_do_not_count():
     got = rows(con, """SELECT person_id, value, share FROM study_person_shares
                        WHERE dimension = 'grad_country' AND person_id IN ('p1', 'p2') ORDER BY ALL""")
     assert got == [("p1", "FR", 1.0), ("p2", "CN", 1.0)]
+
+
+def test_outside_origin_keeps_its_total_row_when_no_origin_is_known():
+    con = duckdb.connect()
+    make_inputs(con, optional=False)
+    con.execute("UPDATE talent_records SET undergrad_country = NULL")
+    study.run(con, BuildReport())
+    assert rows(con, """SELECT origin_country, n_known, share_outside, n, coverage FROM study_outside_origin
+                        WHERE tier = 'all'""") == [("all", 0, None, 5, 0.0)]

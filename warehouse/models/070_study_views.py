@@ -564,6 +564,11 @@ fractional AS (
            sum(origin_share) AS n_known_fractional, sum(outside_share) AS n_outside_fractional
     FROM person_fraction
     GROUP BY GROUPING SETS ((conference, year, tier, origin_country), (conference, year, tier))
+),
+keys AS (  -- the 'all' row exists even when no origin is known, so n and coverage always show
+    SELECT conference, year, tier, origin_country FROM whole
+    UNION SELECT conference, year, tier, origin_country FROM fractional
+    UNION SELECT conference, year, tier, 'all' FROM totals
 )
 SELECT conference, year, tier, origin_country,
        coalesce(w.n_known, 0) AS n_known, coalesce(w.n_outside, 0) AS n_outside,
@@ -572,9 +577,10 @@ SELECT conference, year, tier, origin_country,
        coalesce(f.n_outside_fractional, 0) AS n_outside_fractional,
        f.n_outside_fractional / nullif(f.n_known_fractional, 0) AS share_outside_fractional,
        t.n, t.n_known_all / nullif(t.n, 0) AS coverage
-FROM whole w
-FULL JOIN fractional f USING (conference, year, tier, origin_country)
-JOIN totals t USING (conference, year, tier);
+FROM keys k
+JOIN totals t USING (conference, year, tier)
+LEFT JOIN whole w USING (conference, year, tier, origin_country)
+LEFT JOIN fractional f USING (conference, year, tier, origin_country);
 """
 
 
