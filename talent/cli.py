@@ -19,10 +19,12 @@ COMMAND_MODULES: tuple[str, ...] = (
     "talent.demo",
     "talent.crawl_cli",
     "warehouse.cli",
+    "warehouse.study_cli",
     "mirror.cli",
     "etl.registry.cli",
     "etl.affiliations.cli",
     "etl.people.cli",
+    "etl.people.review_cli",
     "talent.eval_cli",
 )
 

@@ -29,7 +29,13 @@ MIRROR_SETTINGS: dict[str, object] = {
     "LOG_LEVEL": "WARNING",
 }
 
-BASE_URL_SETTINGS = ("VIRTUAL_BASE_URL", "PROCEEDINGS_BASE_URL", "OPENREVIEW_API_V1_URL", "OPENREVIEW_API_V2_URL")
+BASE_URL_SETTINGS = (
+    "VIRTUAL_BASE_URL",
+    "PROCEEDINGS_BASE_URL",
+    "OPENREVIEW_API_V1_URL",
+    "OPENREVIEW_API_V2_URL",
+    "ORCID_API_URL",
+)
 
 
 def mirror_settings(base_url: str) -> dict[str, object]:

@@ -7,15 +7,33 @@ from pathlib import Path
 
 from talent.crawl import mirror_settings, run_crawl
 
-SPIDERS = ("neurips_virtual", "neurips_proceedings", "openreview")
+PAPER_SPIDERS = ("neurips_virtual", "neurips_proceedings", "openreview")
+PROFILE_SPIDERS = ("openreview_profiles", "orcid")
+
+
+def spider_arguments(args: argparse.Namespace) -> dict[str, str]:
+    """Spider arguments from the command line; paper spiders need --year, profile spiders their ids."""
+    if args.spider in PAPER_SPIDERS:
+        if args.year is None:
+            raise SystemExit(f"talent crawl {args.spider}: --year is required")
+        arguments = {"year": str(args.year), "conference": args.conference}
+        if args.venue:
+            arguments["venue"] = args.venue
+    else:
+        arguments = {}
+        if args.ids_file:
+            arguments["ids_file"] = str(args.ids_file)
+        if args.profiles_landing:
+            arguments["profiles_landing"] = str(args.profiles_landing)
+        if not arguments:
+            raise SystemExit(f"talent crawl {args.spider}: give --ids-file (or --profiles-landing for orcid)")
+    if args.base_url:
+        arguments["base_url"] = args.base_url
+    return arguments
 
 
 def _crawl(args: argparse.Namespace) -> int:
-    arguments = {"year": str(args.year), "conference": args.conference}
-    if args.venue:
-        arguments["venue"] = args.venue
-    if args.base_url:
-        arguments["base_url"] = args.base_url
+    arguments = spider_arguments(args)
     settings: dict[str, object] = mirror_settings(args.mirror) if args.mirror else {}
     for pair in args.set or []:
         name, _, value = pair.partition("=")
@@ -24,8 +42,9 @@ def _crawl(args: argparse.Namespace) -> int:
         args.spider, arguments, args.landing_dir, settings=settings, jobdir=args.jobdir, log_file=args.log_file
     )
     stats = run.stats
+    what = f"{args.conference} {args.year}" if args.spider in PAPER_SPIDERS else "profiles"
     print(
-        f"{run.spider} {args.conference} {args.year}: crawl {run.crawl_id} → {run.landing_file} "
+        f"{run.spider} {what}: crawl {run.crawl_id} → {run.landing_file} "
         f"({run.records} records, {stats.get('downloader/request_count', 0)} requests, "
         f"{stats.get('landing/rejects', 0)} rejects, finish reason {run.manifest.get('finish_reason')}, "
         f"{run.seconds:.1f} s)"
@@ -35,10 +54,12 @@ def _crawl(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     crawl = sub.add_parser("crawl", help="run one spider into landing files (live by default)")
-    crawl.add_argument("spider", choices=SPIDERS)
-    crawl.add_argument("--year", type=int, required=True)
+    crawl.add_argument("spider", choices=PAPER_SPIDERS + PROFILE_SPIDERS)
+    crawl.add_argument("--year", type=int, help="conference year (paper spiders)")
     crawl.add_argument("--conference", default="neurips", help="conference name (icml, iclr, … for the feed)")
     crawl.add_argument("--venue", help="OpenReview venue prefix, e.g. NeurIPS.cc or ICLR.cc")
+    crawl.add_argument("--ids-file", type=Path, help="profile ids / ORCID iDs, one per line (profile spiders)")
+    crawl.add_argument("--profiles-landing", type=Path, help="orcid: take ORCID iDs from landed OpenReview profiles")
     crawl.add_argument("--base-url", help="override the site's base URL (e.g. https://icml.cc)")
     crawl.add_argument("--mirror", metavar="URL", help="crawl the local mirror at URL instead of the live sites")
     crawl.add_argument("--landing-dir", type=Path, default=Path("data/landing"))

@@ -46,21 +46,21 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply every migration newer than the file's version; returns the versions applied."""
+    """Apply every migration this file has not had yet, in number order; returns the versions applied."""
     con.execute(
         """CREATE TABLE IF NOT EXISTS schema_version (
                version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"""
     )
     con.execute("COMMENT ON TABLE schema_version IS 'Migrations applied to this warehouse file, newest last.'")
-    have = current_version(con)
+    done = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
     newest = latest_version()
-    if have > newest:
+    if done and max(done) > newest:
         raise RuntimeError(
-            f"warehouse schema version {have} is newer than this code knows ({newest}): upgrade talent-tracker"
+            f"warehouse schema version {max(done)} is newer than this code knows ({newest}): upgrade talent-tracker"
         )
     applied = []
     for migration in available_migrations():
-        if migration.version <= have:
+        if migration.version in done:  # gaps are filled: migrations numbered by area may land out of order
             continue
         con.execute("BEGIN TRANSACTION")
         try:

@@ -80,25 +80,9 @@ def read_authorships(con: duckdb.DuckDBPyConnection) -> list[Authorship]:
     return [Authorship(*row) for row in con.execute(AUTHORSHIP_SQL).fetchall() if row[4]]
 
 
-MIGRATION = "010_person_ids.sql"
-
-
-def ensure_id_map(con: duckdb.DuckDBPyConnection) -> None:
-    """Create ``person_id_map`` from migration 010 when a warehouse skipped it.
-
-    ``warehouse.migrate`` applies only versions above the file's current one, so a warehouse created
-    after a higher-numbered migration but before 010 existed never runs 010.
-    """
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'person_id_map'").fetchone()[0]
-    if not exists:
-        from importlib import resources
-
-        log.warning("person_id_map missing (migration %s skipped by this warehouse): creating it", MIGRATION)
-        con.execute((resources.files("warehouse") / "migrations" / MIGRATION).read_text(encoding="utf-8"))
-
-
 def previous_ids(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    ensure_id_map(con)
+    """Person ids of the last build (``person_id_map`` comes from migration 010, which every warehouse
+    gets: ``warehouse.migrate`` fills gaps in the numbering)."""
     return dict(con.execute("SELECT row_id, person_id FROM person_id_map").fetchall())
 
 
