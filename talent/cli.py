@@ -1,4 +1,4 @@
-"""Entry point of the ``talent`` console script.
+"""talent-tracker: where AI researchers come from, train and work — crawl, resolve, warehouse, report.
 
 Each area of the system owns its sub-commands in a ``cli`` module with a ``register(subparsers)``
 function; this file only assembles them, so a newcomer finds a command next to the code it drives.

@@ -218,6 +218,6 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    demo = sub.add_parser("demo", help="offline demo: mirror → crawl → warehouse → summary")
+    demo = sub.add_parser("demo", help="offline demo: mirror → crawl → resolve → warehouse → exports → report")
     demo.add_argument("--workdir", type=Path, default=Path("data/demo"), help="landing files and logs")
     demo.set_defaults(handler=_demo)
