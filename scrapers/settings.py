@@ -44,6 +44,8 @@ DOWNLOADER_MIDDLEWARES = {
 DOWNLOAD_FAIL_ON_DATALOSS = True
 
 ITEM_PIPELINES = {"scrapers.pipelines.LandingWriterPipeline": 300}
+# With a JOBDIR, a rerun resumes the same crawl from its landing file (scrapers/resume.py).
+EXTENSIONS = {"scrapers.resume.LandingLedgerResume": 0}
 LANDING_DIR = "data/landing"
 
 # Upstream base URLs; the offline demo points them at the local mirror.
