@@ -68,7 +68,7 @@ def resolve_with_report(
     threshold = model["link_threshold"]
     edges: list[tuple[float, int, int]] = []
     n_candidates = n_scored = 0
-    for i, j in candidate_pairs(nodes, model["max_block_nodes"]):
+    for i, j in candidate_pairs(nodes, model["max_block_nodes"], model.params.get("max_group_nodes")):
         n_candidates += 1
         comparison = compare(nodes[i], nodes[j], fuzzy_min, aff_min)
         if comparison is None:
