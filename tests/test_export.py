@@ -66,6 +66,7 @@ def digest(out: Path) -> dict[str, str]:
     return {
         str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(out.rglob("*.parquet"))
+        if not any(part.startswith(".") for part in p.relative_to(out).parts)  # staging/trash: readers skip them
     }
 
 
