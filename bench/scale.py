@@ -2,7 +2,7 @@
 NeurIPS 2022 (``etl.synthetic``: real team sizes, coauthor structure, name and affiliation
 distributions; conference ``synthetic``).
 
-Every stage runs in its own child process, so its peak memory (max RSS from ``wait4``) is its own:
+Every stage runs in its own child process, so its peak memory (the child's VmHWM) is its own:
 
 * crawl — ``scrapy crawl neurips_virtual -a conference=synthetic`` against the loopback mirror, which
   serves the synthetic feed (one response, the bulk path) — time from Scrapy's ``elapsed_time_seconds``;
@@ -84,14 +84,30 @@ def _stage(name: str, warehouse: Path, landing: Path) -> dict[str, Any]:
         con.close()
 
 
+def _peak_rss_mb(pid: int) -> float | None:
+    """The process's own high-water RSS (VmHWM). Not ``wait4``'s ru_maxrss: Linux starts a child's
+    ru_maxrss at the parent's RSS when it forks, and this driver holds the population and the mirror."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
 def _run_child(command: list[str], env: dict[str, str] | None = None) -> tuple[int, float, float, str]:
-    """(returncode, wall seconds, peak RSS MB of the child and its descendants, stdout)."""
+    """(returncode, wall seconds, peak RSS MB of the child, stdout), polling VmHWM until it exits."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
-    out = process.stdout.read().decode() if process.stdout else ""
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, time.perf_counter() - started, usage.ru_maxrss / 1024, out
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+        peak = 0.0
+        while process.poll() is None:
+            peak = max(peak, _peak_rss_mb(process.pid) or 0.0)
+            time.sleep(0.05)
+        out.seek(0)
+        text = out.read().decode()
+    return process.returncode, time.perf_counter() - started, peak, text
 
 
 # --- driver ----------------------------------------------------------------------------------------
