@@ -22,6 +22,14 @@ COMMENT ON COLUMN persons.first_year IS 'First conference year with a paper by t
 COMMENT ON COLUMN persons.last_year IS 'Last conference year with a paper by this person.';
 
 COMMENT ON TABLE persons_core IS 'Persons as resolved, before analyst corrections (query the persons view instead).';
+COMMENT ON COLUMN persons_core.person_id IS 'Stable person id (kept across rebuilds through person_id_map).';
+COMMENT ON COLUMN persons_core.name IS 'Display name: the profile''s preferred name when known, else the most frequent printed name.';
+COMMENT ON COLUMN persons_core.openreview_id IS 'OpenReview profile id when any authorship carried one.';
+COMMENT ON COLUMN persons_core.orcid IS 'ORCID iD when known.';
+COMMENT ON COLUMN persons_core.dblp IS 'DBLP person id when known.';
+COMMENT ON COLUMN persons_core.n_papers IS 'Accepted papers of the person in the warehouse.';
+COMMENT ON COLUMN persons_core.first_year IS 'First conference year with a paper.';
+COMMENT ON COLUMN persons_core.last_year IS 'Last conference year with a paper.';
 COMMENT ON TABLE authorship_persons IS 'Which person each authorship is: one row per (conference, year, paper_id, author_position).';
 COMMENT ON COLUMN authorship_persons.conference IS 'Conference, lowercase.';
 COMMENT ON COLUMN authorship_persons.year IS 'Conference year.';
