@@ -6,7 +6,7 @@ Three sources of candidates, cheapest first:
   name, alias, acronym, label, …). A prefix set stops the span walk as soon as no key can start that
   way, so a 30-token string costs a few dozen dict lookups, not a scan.
 * **email domain** — the longest suffix of the author's domain that the registry owns; webmail, swot
-  stoplist/abused domains and bare public suffixes are refused.
+  stoplist domains and bare public suffixes are refused.
 * **fuzzy, blocked** — for parts with no exact span: names that share one of the part's rarest
   tokens (a token index; tokens in thousands of names such as "university" never block), scored with
   rapidfuzz. Never a pass over every registry name.
@@ -25,8 +25,11 @@ from etl.affiliations.normalise import ABBREVIATIONS, fold, has_cjk, name_key
 from etl.registry.model import Registry
 
 # Name kinds, best first; the rank breaks ties between institutions sharing a name key.
+# "evidence-acronym": an acronym the registry already lists for several institutions, which NeurIPS
+# authors write with this one's email domain ("CNRS" @cnrs.fr): it beats the others' acronyms but is
+# still an acronym (it never outranks a name found beside it).
 KIND_RANK = {"seed": 0, "evidence": 0, "display": 1, "alias": 2, "label": 2, "hipo": 2, "swot": 3,
-             "stripped": 4, "acronym": 5}
+             "stripped": 4, "evidence-acronym": 5, "acronym": 6}
 MAX_SPAN_TOKENS = 14
 BLOCK_MAX_DF = 800  # a token in more names than this is too common to block on
 MAX_FUZZY_CANDIDATES = 250

@@ -35,7 +35,7 @@ from etl.registry.paths import cache_dir
 log = logging.getLogger(__name__)
 
 _KIND_METHOD = {0: "exact-name", 1: "exact-name", 2: "exact-alias", 3: "exact-alias", 4: "exact-alias",
-                5: "acronym"}
+                5: "acronym", 6: "acronym"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +168,7 @@ class AffiliationResolver:
             return len(raw) >= 3 and token.key not in PLACE_CODES and country_code(raw) is None
         alone = part_sizes.get(token.part, 0) == 1
         best_rank = span.entries[0][1]
-        return alone and best_rank <= 4
+        return alone and best_rank <= 5  # not a bare acronym, unless evidence backs it ("Inria")
 
     def _context(self, text: str, tokens: list[Token], spans: list[Span], owner: str | None,
                  owner_family: frozenset[str]) -> Context:

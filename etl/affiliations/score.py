@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from etl.affiliations.candidates import NameIndex
 
-KIND_BASE = {0: 1.0, 1: 1.0, 2: 0.97, 3: 0.95, 4: 0.93, 5: 0.9}
+KIND_BASE = {0: 1.0, 1: 1.0, 2: 0.97, 3: 0.95, 4: 0.93, 5: 0.92, 6: 0.9}
 COUNTRY_CONFLICT = 0.45
 CITY_CONFLICT = 0.25
 COUNTRY_AGREES = 0.03

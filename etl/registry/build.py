@@ -118,10 +118,12 @@ class RegistryBuilder:
         self.institutions: dict[str, Institution] = {}
         self.names: list[InstitutionName] = []
         self._name_seen: set[tuple[str, str]] = set()
+        self._name_rank: dict[tuple[str, str], int] = {}
         self.domain_claims: dict[str, dict[str, str]] = defaultdict(dict)  # domain → {id: source}
         self.refused = refused
         self.by_key: dict[str, set[str]] = defaultdict(set)
         self.successors: dict[str, set[str]] = defaultdict(set)
+        self.alias_evidence: dict[tuple[str, str], int] = {}  # (id, name key) → authors, from evidence
 
     # -- primitives -------------------------------------------------------------------------------
     def add_institution(self, inst: Institution) -> None:
@@ -131,10 +133,23 @@ class RegistryBuilder:
         name = name.strip()
         key = name_key(name)
         if not key or (institution_id, key) in self._name_seen:
+            self.note_rank(institution_id, key, kind)
             return
         self._name_seen.add((institution_id, key))
         self.names.append(InstitutionName(institution_id, name, kind, lang))
         self.by_key[key].add(institution_id)
+        self.note_rank(institution_id, key, kind)
+
+    def note_rank(self, institution_id: str, key: str, kind: str) -> None:
+        from etl.affiliations.candidates import KIND_RANK
+
+        rank = KIND_RANK.get(kind, 3)
+        if rank < self._name_rank.get((institution_id, key), 9):
+            self._name_rank[(institution_id, key)] = rank
+
+    def name_rank(self, institution_id: str, key: str) -> int:
+        """Best kind rank (candidates.KIND_RANK) of a name key for an institution; 9 when absent."""
+        return self._name_rank.get((institution_id, key), 9)
 
     def claim_domain(self, domain: str, institution_id: str, source: str) -> None:
         domain = domain.strip().lower().removeprefix("www.")
@@ -197,6 +212,7 @@ class RegistryBuilder:
 
 def add_ror(builder: RegistryBuilder, records: Iterable[dict]) -> None:
     pending_links: list[tuple[str, str, str | None]] = []
+    hosts_of: dict[str, set[str]] = defaultdict(set)
     for rec in records:
         rid = rec["id"]
         for rel_type, rel_id in rec["relationships"]:
@@ -225,10 +241,16 @@ def add_ror(builder: RegistryBuilder, records: Iterable[dict]) -> None:
             host = host_of(link)
             if host:
                 pending_links.append((host, rid, parent))
+                hosts_of[rid].add(host)
+        hosts_of[rid].update(d.lower().removeprefix("www.") for d in rec["domains"])
     for host, rid, parent in pending_links:  # web hosts only where no ROR domain field claims the host
         parent_inst = builder.institutions.get(parent) if parent else None
-        if parent_inst and parent_inst.type == "education":
-            continue  # a university's units publish on the university's host (cs.ucl.ac.uk …)
+        own_type = builder.institutions[rid].type
+        if parent_inst and parent_inst.type == "education" and (
+                own_type != "education" or not hosts_of[parent]
+                or any(host == h or host.endswith("." + h) for h in hosts_of[parent])):
+            continue  # a university's units publish on the university's host (cs.ucl.ac.uk …); a
+            # university inside a system (Texas A&M in the TAMU System) has a host of its own
         if host not in builder.domain_claims:
             builder.claim_domain(host, rid, "ror-link")
     # parents that point outside the registry are kept only if a stub fills them in later
@@ -343,7 +365,8 @@ def build_registry(data_dir: Path = REGISTRY_DATA_DIR) -> Registry:
     registry = Registry(builder.institutions, builder.names, builder.resolved_domains(),
                         evidence_counts, refused,
                         successors={old: tuple(sorted(new)) for old, new in builder.successors.items()
-                                    if old != new and old in builder.institutions})
+                                    if old != new and old in builder.institutions},
+                        alias_evidence=builder.alias_evidence)
     log.info("registry: %d institutions, %d names, %d domains", len(registry.institutions),
              len(registry.names), len(registry.domains))
     return registry

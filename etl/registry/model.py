@@ -52,12 +52,15 @@ class Registry:
     domains: dict[str, InstitutionDomain]
     # Authors seen per institution in the NeurIPS aff_domain evidence: a prior for ambiguous names.
     evidence_counts: dict[str, int] = field(default_factory=dict)
-    # Domains that must never resolve (webmail, swot stoplist/abused, public suffixes).
+    # Domains that must never resolve (webmail, swot stoplist, public suffixes).
     refused_domains: frozenset[str] = frozenset()
     input_hash: str = ""
     # ROR succession (renames, mergers, splits): id → ids of the records that continue it. Built from
     # both directions ROR records ("successor" on the old record, "predecessor" on the new one).
     successors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Provenance of the aliases mined from NeurIPS evidence (kind "evidence" in ``names``):
+    # (institution_id, name key) → authors who wrote that spelling with the institution's domain.
+    alias_evidence: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def children_of(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

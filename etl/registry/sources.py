@@ -79,10 +79,14 @@ def read_lines(path: Path) -> list[str]:
 
 
 def refused_domains(data_dir: Path) -> frozenset[str]:
-    """Webmail, swot stoplist and abused domains, and bare public suffixes."""
+    """Webmail, the swot stoplist, and bare public suffixes.
+
+    swot's ``abused.txt`` is *not* refused: it lists real universities' domains (utexas.edu, tamu.edu)
+    whose addresses were misused to obtain student licences. That says nothing against the domain
+    naming its institution, and refusing it left UT Austin and Texas A&M without their domains.
+    """
     refused = set(WEBMAIL_DOMAINS) | set(PUBLIC_SUFFIXES)
     refused.update(read_lines(data_dir / "swot_stoplist.txt"))
-    refused.update(read_lines(data_dir / "swot_abused.txt"))
     refused.update(read_lines(data_dir / "swot_tlds.txt"))
     return frozenset(refused)
 

@@ -23,6 +23,8 @@ from etl.registry.paths import REGISTRY_DATA_DIR, cache_dir
 log = logging.getLogger(__name__)
 
 _CODE_FILES = ("build.py", "evidence.py", "sources.py", "model.py")
+# affiliation-stage modules the build imports (name keys, name-kind ranks)
+_AFFILIATION_CODE_FILES = ("normalise.py", "candidates.py")
 
 
 def input_hash(data_dir: Path = REGISTRY_DATA_DIR) -> str:
@@ -30,7 +32,7 @@ def input_hash(data_dir: Path = REGISTRY_DATA_DIR) -> str:
     digest = hashlib.sha256()
     code_dir = Path(__file__).parent
     paths = sorted(p for p in data_dir.iterdir() if p.is_file()) + [code_dir / f for f in _CODE_FILES]
-    paths.append(code_dir.parent / "affiliations" / "normalise.py")  # name keys are part of the build
+    paths.extend(code_dir.parent / "affiliations" / f for f in _AFFILIATION_CODE_FILES)
     for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
