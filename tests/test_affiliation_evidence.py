@@ -64,3 +64,41 @@ def test_evidence_never_gives_a_parent_name_to_a_unit(resolver):
     # an acronym found beside a name never displaces it
     result = only(resolver, "IRISA, CNRS, Univ Rennes, Rennes, France")
     assert result.institution_id != "02feahw73"
+
+
+@pytest.mark.parametrize(("text", "institution_id", "country"), [
+    ("Stanford", "00f54p054", "US"),                 # a place too: its own display name minus "University"
+    ("Princeton", "00hx57361", "US"),
+    ("Tsinghua", "03cve4549", "CN"),
+    ("McGill", "01pxwe438", "CA"),
+    ("Hebrew University", "03qxff017", "IL"),        # the words before "University of Jerusalem"
+    ("Ben-Gurion University", "05tkyf982", "IL"),
+    ("Amazon Research", "04mv4n011", "US"),          # a company's short name plus research words
+    ("Stanford, CA", "00f54p054", "US"),             # the rest is an address
+])
+def test_short_names(resolver, text, institution_id, country):
+    result = only(resolver, text)
+    assert (result.institution_id, result.country_code, result.method) == (institution_id, country, "short-name")
+    assert result.confidence < 0.9
+
+
+@pytest.mark.parametrize("text", [
+    "Beijing",                       # a city: "Beijing University of Posts and Telecommunications" is a prefix
+    "Moscow University",             # a place and more
+    "Maine",                         # a US state, not the University of Maine
+    "Oregon Res. Inst., Eugene, OR, USA",  # not the University of Oregon: "research institute" is not its name
+    "Courant Institute",             # a unit of NYU: never rolled into NYU by a short name
+    "Yahoo Research",                # only ROR's Spanish branch is a "Yahoo" company, without evidence
+    "Bristol Myers Squibb, Princeton, NJ",  # the place is not the leading part
+    "Technical University",
+])
+def test_short_names_refused(resolver, text):
+    assert all(r.method != "short-name" for r in resolver.resolve(text)), resolver.resolve(text)
+
+
+def test_bare_domain_as_affiliation(resolver):
+    result = only(resolver, "stanford.edu")
+    assert (result.institution_id, result.country_code, result.method) == ("00f54p054", "US", "domain-string")
+    assert only(resolver, "https://www.cs.tsinghua.edu.cn/").institution_id == "03cve4549"
+    assert only(resolver, "gmail.com").institution_id is None
+    assert only(resolver, "Shannon.AI").method != "domain-string" or only(resolver, "Shannon.AI").institution_id

@@ -72,6 +72,103 @@ def tokenise(parts: list[str]) -> list[Token]:
     return tokens
 
 
+# Words a "distinctive short name" drops: "Stanford" for Stanford University, "Walmart" for Walmart Labs.
+SHORT_DROP = frozenset({"university", "of", "the", "institute", "college", "school", "at", "and", "in",
+                        "research", "laboratory", "ai", "incorporated", "corporation", "company", "limited",
+                        "llc", "group", "artificial", "intelligence", "center"})
+# Short names that say what an institution is, not which one ("Technical University", "State College").
+SHORT_REFUSED = frozenset({"technical", "technological", "federal", "national", "state", "free", "open",
+                           "catholic", "royal", "new", "central", "polytechnic", "normal", "medical",
+                           "american", "international", "public", "private", "city", "global", "european",
+                           "science", "technology", "applied", "community", "graduate", "business", "art",
+                           "arts", "engineering", "agricultural", "christian", "islamic", "teachers"})
+SHORT_KINDS = frozenset({"display", "stripped", "seed", "hipo", "alias", "evidence"})
+SHORT_TYPES = frozenset({"education", "company"})
+SHORT_MIN_EVIDENCE = 5
+
+
+def subdivisions() -> set[str]:
+    """Name keys of ISO 3166-2 subdivisions (states, provinces): "Maine" is a place, not a university."""
+    import pycountry
+
+    return {name_key(s.name) for s in pycountry.subdivisions}
+
+
+def short_key(key: str) -> str:
+    """A name key without the generic words of :data:`SHORT_DROP`."""
+    return " ".join(t for t in key.split() if t not in SHORT_DROP)
+
+
+def short_names(registry: Registry, places: set[str]) -> dict[str, tuple[str, frozenset[str]]]:
+    """Distinctive short name → the one education/company institution it can mean (and its name words).
+
+    From every display/alias/seed name: the name without generic words ("stanford", "walmart"), and
+    the words before its first "university"/"institute"/"college" ("hebrew" of "Hebrew University of
+    Jerusalem"). Names without generic words beat prefixes; a short name several institutions share
+    goes to the one NeurIPS authors name by far most often (≥ 5 authors and 5× the next), else to none.
+    A short name that is a place (a city of any registry institution, a country) only ever stands for
+    an institution whose own display name it is once generic words go ("Princeton University"), never
+    for a prefix ("Beijing University of Posts and Telecommunications" is not "Beijing").
+    """
+    from etl.countries import country_code
+
+    other_types: dict[str, set[str]] = defaultdict(set)  # facilities, hospitals, branches: competitors
+    words_of: dict[str, set[str]] = defaultdict(set)
+    full: dict[str, set[str]] = defaultdict(set)
+    full_display: dict[str, set[str]] = defaultdict(set)
+    prefix: dict[str, set[str]] = defaultdict(set)
+    types = {i.institution_id for i in registry.institutions.values()
+             if i.type in SHORT_TYPES and i.source != "ror-inactive"}
+
+    def usable(short: str) -> bool:
+        tokens = short.split()
+        return (1 <= len(tokens) <= 3 and len(short) >= 4 and not set(tokens) <= SHORT_REFUSED
+                and not has_cjk(short))
+
+    suffixed = {i.institution_id for i in registry.institutions.values() if i.type == "company"
+                and re.search(r"\([^()]+\)\s*$", i.name) and not registry.evidence_counts.get(i.institution_id)}
+    for entry in registry.names:
+        if entry.kind not in SHORT_KINDS:
+            continue
+        words = name_key(re.sub(r"\s*\([^()]*\)\s*$", "", entry.name)).split()
+        short = " ".join(t for t in words if t not in SHORT_DROP)
+        cut = next((i for i, t in enumerate(words) if t in ("university", "institute", "college")), 0)
+        if entry.institution_id not in types or entry.institution_id in suffixed:
+            # other types, and companies' national branches without evidence ("Yahoo (Spain)")
+            other_types[short].add(entry.institution_id)
+            if cut:
+                other_types[" ".join(words[:cut])].add(entry.institution_id)
+            continue
+        words_of[entry.institution_id].update(words)
+        if usable(short):
+            full[short].add(entry.institution_id)
+            if entry.kind in ("display", "stripped", "seed"):
+                full_display[short].add(entry.institution_id)
+        if cut and usable(" ".join(words[:cut])) and entry.kind in ("display", "stripped", "seed", "hipo"):
+            prefix[" ".join(words[:cut])].add(entry.institution_id)
+    evidence = registry.evidence_counts
+    out: dict[str, str] = {}
+    for short in set(full) | set(prefix):
+        place = short in places or country_code(short) is not None
+        ids = full_display.get(short) if place else (full.get(short) or prefix.get(short))
+        if not ids:
+            continue
+        others = other_types.get(short, set()) - ids
+        ranked = sorted(ids | others, key=lambda i: -evidence.get(i, 0))
+        top = evidence.get(ranked[0], 0)
+        second = evidence.get(ranked[1], 0) if len(ranked) > 1 else 0
+        if ranked[0] in others:
+            continue  # "Courant" is the Courant Institute (a facility-like stub), not NYU
+        if (top >= SHORT_MIN_EVIDENCE and top >= 5 * second) or (len(ranked) == 1 and not place):
+            out[short] = (ranked[0], frozenset(words_of[ranked[0]]))
+    return out
+
+
+# Words a string may add to a company's short name ("Amazon Research", "Uber AI Labs").
+COMPANY_EXTRA = frozenset({"research", "laboratory", "ai", "artificial", "intelligence", "group",
+                           "incorporated", "corporation", "company", "limited", "llc", "center", "the"})
+
+
 class NameIndex:
     """Exact keys, their prefixes, a token index for fuzzy blocking, and per-institution facts."""
 
@@ -119,6 +216,8 @@ class NameIndex:
                              if len(cs) == 1 and len(c) > 3}
         self.city_prefixes = {" ".join(c.split()[:i]) for c in self.city_country
                               for i in range(1, len(c.split()) + 1)}
+        self.places = {name_key(i.city) for i in registry.institutions.values() if i.city} | subdivisions()
+        self.short = short_names(registry, self.places)
 
     # -- exact spans ------------------------------------------------------------------------------
     def spans(self, tokens: list[Token]) -> list[Span]:

@@ -10,13 +10,14 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from etl.affiliations import decide
-from etl.affiliations.candidates import NameIndex, Span, Token, tokenise
+from etl.affiliations.candidates import COMPANY_EXTRA, NameIndex, Span, Token, short_key, tokenise
 from etl.affiliations.normalise import (
     GENERIC_WORDS,
     PLACE_CODES,
@@ -34,6 +35,8 @@ from etl.registry.paths import cache_dir
 
 log = logging.getLogger(__name__)
 
+SHORT_BASE = 0.85  # a short name is weaker than any registry name
+_BARE_DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)/?$")
 _KIND_METHOD = {0: "exact-name", 1: "exact-name", 2: "exact-alias", 3: "exact-alias", 4: "exact-alias",
                 5: "acronym", 6: "acronym"}
 
@@ -94,6 +97,13 @@ class AffiliationResolver:
 
     # -- pipeline ---------------------------------------------------------------------------------
     def _resolve(self, affiliation: str, email_domain: str) -> tuple[ResolvedAffiliation, ...]:
+        bare = _BARE_DOMAIN.match(affiliation.strip().lower())
+        if bare and any(c.isalpha() for c in bare.group(1).rsplit(".", 1)[-1]):
+            site = self.index.domain_owner(bare.group(1))  # "stanford.edu" typed as the affiliation
+            if site:
+                result = self._from_domain(site, affiliation, [])
+                return (ResolvedAffiliation(result.text, result.institution_id, result.name,
+                                            result.country_code, result.type, 0.8, "domain-string"),)
         owner = self.index.domain_owner(email_domain) if email_domain else None
         owner_family = family(self.index, owner)
         results: list[ResolvedAffiliation] = []
@@ -195,6 +205,8 @@ class AffiliationResolver:
         if not matches:
             matches = self._fuzzy(parts, ctx)
         if not matches:
+            matches = self._short_name(parts, ctx)
+        if not matches:
             if len(ctx.countries) == 1:
                 return ResolvedAffiliation(text, None, None, ctx.countries[0], None, 0.5, "country-mention")
             if not ctx.countries and len(ctx.city_countries) == 1:
@@ -215,6 +227,30 @@ class AffiliationResolver:
             and (m.institution_id in primary_family or best.institution_id in fam)))
         return ResolvedAffiliation(text, best.institution_id, name, best.country_code, inst_type,
                                    round(min(best.score, 1.0), 3), method, also)
+
+    def _short_name(self, parts: list[str], ctx: Context) -> list[tuple[Scored, frozenset[str], str]]:
+        """A part that is an institution's distinctive short name ("Stanford", "Walmart Labs")."""
+        # only the leading part, and only when the rest is address, city or country ("Stanford, CA")
+        first, rest = parts[0], parts[1:]
+        for part in rest:
+            key = strip_noise(name_key(part))
+            if key and not (is_address_part(key) or key in self.index.places or country_mentions(part)
+                            or key in PLACE_CODES):
+                return []
+        full = strip_noise(name_key(first))
+        key = short_key(full)
+        hit = self.index.short.get(key) if key and len(key.split()) <= 3 else None
+        if not hit or hit[0] not in self.index.info or is_subunit_part(full):
+            return []
+        iid, name_words = hit
+        dropped = set(full.split()) - set(key.split())
+        allowed = name_words | (COMPANY_EXTRA if self.index.info[iid][2] == "company" else frozenset({"the"}))
+        if not dropped <= allowed:
+            return []  # "Oregon Research Institute" is not the University of Oregon
+        if key in self.index.places and key != full:
+            return []  # "Moscow University", "Beijing 100871": a place and more, not a short name
+        best = decide.best_of([score_candidate(self.index, iid, SHORT_BASE, ctx)], decide.ACCEPT_EXACT)
+        return [(best, family(self.index, best.institution_id), "short-name")] if best else []
 
     def _fuzzy(self, parts: list[str], ctx: Context) -> list[tuple[Scored, frozenset[str], str]]:
         out: list[tuple[Scored, frozenset[str], str]] = []
