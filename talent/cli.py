@@ -18,6 +18,7 @@ DEFAULT_WAREHOUSE = Path("warehouse/talent.duckdb")
 COMMAND_MODULES: tuple[str, ...] = (
     "talent.demo",
     "talent.crawl_cli",
+    "talent.ops_cli",
     "warehouse.cli",
     "warehouse.study_cli",
     "mirror.cli",

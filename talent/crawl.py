@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from scrapers.resume import saved_crawl_id
+
 # Politeness on the loopback mirror: still at most 2 requests at a time per host, but no artificial delay.
 MIRROR_SETTINGS: dict[str, object] = {
     "DOWNLOAD_DELAY": 0,
@@ -89,7 +91,8 @@ def run_crawl(
     log_file: Path | None = None,
 ) -> CrawlRun:
     """Run one crawl to completion and return where its records landed and its stats."""
-    crawl_id = crawl_id or new_crawl_id(spider)
+    # A jobdir pins its crawl id (scrapers/resume.py): a rerun continues that crawl and its landing file.
+    crawl_id = crawl_id or (saved_crawl_id(jobdir) if jobdir is not None else None) or new_crawl_id(spider)
     all_settings: dict[str, object] = {"LANDING_DIR": str(landing_dir), **(settings or {})}
     if jobdir is not None:
         all_settings["JOBDIR"] = str(jobdir)
