@@ -84,7 +84,7 @@ def run(con: duckdb.DuckDBPyConnection, report: BuildReport) -> None:
             report.match_methods[match.method] = report.match_methods.get(match.method, 0) + 1
         if left:
             report.unmatched_feed[key] = [entry.title for entry in left]
-            logger.warning("%s %s: %d feed papers matched no paper", key[0], key[1], len(left))
+            logger.info("%s %s: %d feed papers matched no paper", key[0], key[1], len(left))
     _replace_table(con, "presentation_matches", matched, MATCH_SCHEMA)
     _replace_table(con, "presentation_unmatched_keys", unmatched, UNMATCHED_SCHEMA)
     con.execute(
