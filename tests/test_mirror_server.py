@@ -39,6 +39,7 @@ def mirror(server: MirrorServer) -> Iterator[MirrorServer]:
 
 def fetch(url: str, headers: dict[str, str] | None = None, method: str = "GET",
           data: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+    assert url.startswith("http://127.0.0.1:"), f"tests stay on loopback, not {url}"
     request = urllib.request.Request(url, headers=headers or {}, method=method, data=data)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -160,6 +161,7 @@ def test_fault_slow_delays_the_response(mirror):
 def test_fault_truncate_cuts_the_body_below_its_declared_length(mirror):
     mirror.set_faults([FaultRule(path="Metadata.json", kind="truncate")])
     url = mirror.url(f"/paper_files/paper/2019/file/{PAPER_2019}-Metadata.json")
+    assert url.startswith("http://127.0.0.1:")
     with pytest.raises(http.client.IncompleteRead), urllib.request.urlopen(url, timeout=10) as response:
         response.read()
     assert json.loads(fetch(url)[2])["title"]
