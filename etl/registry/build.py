@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 from etl.affiliations.normalise import name_key
 from etl.countries import country_code
 from etl.registry import sources
-from etl.registry.model import Institution, InstitutionDomain, InstitutionName, Registry
+from etl.registry.model import Institution, InstitutionDomain, InstitutionName, Registry, parent_chain
 from etl.registry.paths import REGISTRY_DATA_DIR
 
 log = logging.getLogger(__name__)
@@ -162,12 +162,7 @@ class RegistryBuilder:
         return hits[0] if len(hits) == 1 else None
 
     def ancestors(self, institution_id: str) -> list[str]:
-        chain: list[str] = []
-        current = self.institutions.get(institution_id)
-        while current and current.parent_id and current.parent_id not in chain and len(chain) < 8:
-            chain.append(current.parent_id)
-            current = self.institutions.get(current.parent_id)
-        return chain
+        return parent_chain(self.institutions, institution_id)
 
     def resolved_domains(self) -> dict[str, InstitutionDomain]:
         """One institution per domain.

@@ -43,6 +43,16 @@ class InstitutionDomain:
     source: str
 
 
+def parent_chain(institutions: dict[str, Institution], institution_id: str) -> list[str]:
+    """Parent chain, nearest first; cycles in the source data and chains deeper than 8 are cut."""
+    chain: list[str] = []
+    current = institutions.get(institution_id)
+    while current and current.parent_id and current.parent_id not in chain and len(chain) < 8:
+        chain.append(current.parent_id)
+        current = institutions.get(current.parent_id)
+    return chain
+
+
 @dataclass
 class Registry:
     """All three tables plus derived lookups; built once, then cached as a pickle."""
@@ -70,10 +80,4 @@ class Registry:
         return out
 
     def ancestors(self, institution_id: str) -> list[str]:
-        """Parent chain, nearest first (cycles in source data are cut)."""
-        chain: list[str] = []
-        current = self.institutions.get(institution_id)
-        while current and current.parent_id and current.parent_id not in chain and len(chain) < 8:
-            chain.append(current.parent_id)
-            current = self.institutions.get(current.parent_id)
-        return chain
+        return parent_chain(self.institutions, institution_id)
