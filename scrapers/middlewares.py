@@ -117,19 +117,42 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
 
 class AuthTokenMiddleware:
-    """Adds ``Authorization: Bearer`` to requests that ask for it (meta ``openreview_auth``).
+    """Adds ``Authorization: Bearer`` to requests for the OpenReview API hosts that ask for it.
 
-    The token comes from the environment variable named by OPENREVIEW_TOKEN_ENV; it is never put in
-    meta, URLs or logs, so JOBDIR request files and landing files cannot leak it.
+    The token comes from the environment variable named by OPENREVIEW_TOKEN_ENV. It sits on a request
+    only while it is on the wire: this middleware runs after the HTTP cache (order above 900) and strips
+    the header again from every response and failure, so neither retried copies (pickled into JOBDIR)
+    nor cached request headers hold it. It is only ever sent to the configured OpenReview API hosts,
+    so a redirect to another host cannot carry it away.
     """
 
-    def __init__(self, env_name: str) -> None:
+    def __init__(self, env_name: str, hosts: set[str]) -> None:
         self.token = os.environ.get(env_name) or None
+        self.hosts = hosts
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler.settings.get("OPENREVIEW_TOKEN_ENV", "OPENREVIEW_TOKEN"))
+        settings = crawler.settings
+        hosts = {
+            urlparse(settings.get(name, default)).netloc
+            for name, default in (
+                ("OPENREVIEW_API_V1_URL", "https://api.openreview.net"),
+                ("OPENREVIEW_API_V2_URL", "https://api2.openreview.net"),
+            )
+        }
+        return cls(settings.get("OPENREVIEW_TOKEN_ENV", "OPENREVIEW_TOKEN"), hosts)
 
     def process_request(self, request: Request) -> None:
-        if self.token and request.meta.get("openreview_auth") and b"Authorization" not in request.headers:
+        if not (self.token and request.meta.get("openreview_auth")):
+            return
+        if urlparse(request.url).netloc in self.hosts:
             request.headers["Authorization"] = f"Bearer {self.token}"
+        else:
+            request.headers.pop(b"Authorization", None)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        request.headers.pop(b"Authorization", None)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        request.headers.pop(b"Authorization", None)

@@ -36,8 +36,9 @@ RETRY_AFTER_MAX_SECONDS = 600.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.BackoffRetryMiddleware": 550,
-    "scrapers.middlewares.AuthTokenMiddleware": 560,
     "scrapers.httpcache.RevalidateCachedMiddleware": 890,  # no-op unless HTTPCACHE_ENABLED
+    # After the HTTP cache (900): the token is added last and stripped first, so it is never stored.
+    "scrapers.middlewares.AuthTokenMiddleware": 950,
 }
 
 # A truncated body is a failed download (recorded as a reject after retries), never a short record.

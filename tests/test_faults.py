@@ -72,3 +72,34 @@ def test_malformed_metadata_is_rejected_and_the_paper_page_fills_in(mirror, tmp_
     assert "JSON" in rejects[0]["reason"]
     record = next(json.loads(line) for line in run.landing_file.open() if target in line)
     assert record["source_url"].endswith("-Abstract.html") and record["data"]["authors"]
+
+
+def test_crawl_with_rejects_loads_and_a_resumed_file_shows_its_newest_versions(mirror, tmp_path):
+    """A landing file with rejects loads (records and rejects); re-loading after the file grows keeps one
+    sighting per record pointing at the newest version, and counts nothing twice."""
+    from warehouse.cli import load_and_build
+    from warehouse.db import connect
+
+    mirror.set_faults([FaultRule(path=r"^/notes\?.*Blind_Submission.*offset=1000", kind="truncate", times=None)])
+    settings = {**mirror_settings(mirror.base_url), "RETRY_TIMES": 1}
+    run = run_crawl("openreview", {"year": "2022"}, tmp_path / "landing", settings=settings)
+    warehouse = tmp_path / "w.duckdb"
+    load_and_build(warehouse, [run.landing_file])
+    # The crawl is resumed (same crawl id) once the page is healthy again: the file grows.
+    mirror.clear_faults()
+    again = run_crawl("openreview", {"year": "2022"}, tmp_path / "landing", settings=settings, crawl_id=run.crawl_id)
+    assert again.landing_file == run.landing_file
+    keys = _keys(run.landing_file)
+    assert len(keys) == len(set(keys)) == 2834
+    report, _ = load_and_build(warehouse, [run.landing_file])
+    assert not report.files[0].skipped
+    con = connect(warehouse, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM raw_rejects").fetchall()[0][0] == 1
+        assert con.execute("SELECT count(*) FROM papers WHERE year = 2022").fetchall()[0][0] == 2834
+        sightings = con.execute(
+            "SELECT count(*), count(DISTINCT record_key) FROM raw_record_sightings WHERE crawl_id = ?", [run.crawl_id]
+        ).fetchall()[0]
+        assert sightings == (2834, 2834)
+    finally:
+        con.close()

@@ -96,6 +96,19 @@ def test_token_header_only_when_asked_and_never_in_meta(monkeypatch):
     assert "secret-token-value" not in repr(asked.meta) + asked.url
 
 
+def test_token_is_stripped_after_the_wire_and_never_sent_to_other_hosts(monkeypatch):
+    monkeypatch.setenv("OPENREVIEW_TOKEN", "secret-token-value")
+    middleware = AuthTokenMiddleware.from_crawler(get_crawler(_Spider))
+    request = scrapy.Request("https://api.openreview.net/notes", meta={"openreview_auth": True})
+    middleware.process_request(request)
+    assert request.headers["Authorization"] == b"Bearer secret-token-value"
+    middleware.process_response(request, Response(request.url, status=429))
+    assert b"Authorization" not in request.headers  # a retry copy or the cache would otherwise keep it
+    redirected = scrapy.Request("https://elsewhere.example/notes", meta={"openreview_auth": True})
+    middleware.process_request(redirected)
+    assert b"Authorization" not in redirected.headers
+
+
 def test_no_token_no_header(monkeypatch):
     monkeypatch.delenv("OPENREVIEW_TOKEN", raising=False)
     middleware = AuthTokenMiddleware.from_crawler(get_crawler(_Spider))

@@ -104,8 +104,13 @@ def _records_table(records: list[dict], loaded_at: datetime) -> pa.Table:
     )
 
 
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Row count, read to the end: duckdb 2.x refuses to unregister a view while a result is unfinished."""
+    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608 - our table names
+
+
 def _load_rejects(con: duckdb.DuckDBPyConnection, path: Path) -> int:
-    rejects_path = path.with_name(path.name.removesuffix(".jsonl") + ".rejects.jsonl")
+    rejects_path = _companion(path, ".rejects.jsonl")
     if not rejects_path.exists():
         return 0
     rows = []
@@ -125,7 +130,7 @@ def _load_rejects(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     )
     con.register("incoming_rejects", table)
     try:
-        before = con.execute("SELECT count(*) FROM raw_rejects").fetchone()[0]
+        before = _count(con, "raw_rejects")
         con.execute(
             """INSERT INTO raw_rejects
                SELECT DISTINCT crawl_id, source, url, status::INTEGER, reason, seen_at::TIMESTAMPTZ
@@ -133,15 +138,28 @@ def _load_rejects(con: duckdb.DuckDBPyConnection, path: Path) -> int:
                WHERE NOT EXISTS (SELECT 1 FROM raw_rejects r WHERE r.crawl_id = i.crawl_id AND r.url = i.url
                                  AND r.reason = i.reason AND r.seen_at = i.seen_at::TIMESTAMPTZ)"""
         )
-        return con.execute("SELECT count(*) FROM raw_rejects").fetchone()[0] - before
+        return _count(con, "raw_rejects") - before
     finally:
         con.unregister("incoming_rejects")
+
+
+def _companion(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name.removesuffix(".jsonl") + suffix)
+
+
+def _file_set_sha256(path: Path) -> str:
+    """Hash of a crawl's records file and its rejects file: either growing means there is more to load."""
+    digest = hashlib.sha256(path.read_bytes())
+    rejects = _companion(path, ".rejects.jsonl")
+    if rejects.exists():
+        digest.update(b"\0rejects\0" + rejects.read_bytes())
+    return digest.hexdigest()
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path) -> FileReport:
     """Load one landing file in one transaction; a file already loaded with the same bytes is skipped."""
     report = FileReport(file_name=path.name)
-    file_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    file_sha = _file_set_sha256(path)
     seen = con.execute(
         "SELECT count(*) FROM raw_crawls WHERE file_name = ? AND file_sha256 = ?", [path.name, file_sha]
     ).fetchone()[0]
@@ -150,7 +168,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path) -> FileReport:
         return report
     records, errors = _read_lines(path)
     report.lines, report.bad_lines = len(records), len(errors)
-    manifest_path = path.with_name(path.name.removesuffix(".jsonl") + ".manifest.json")
+    manifest_path = _companion(path, ".manifest.json")
     manifest = manifest_path.read_text(encoding="utf-8") if manifest_path.exists() else None
     crawl_id = records[0]["crawl_id"] if records else path.stem
     source = records[0]["source"] if records else path.parent.name
@@ -159,7 +177,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path) -> FileReport:
     try:
         if records:
             con.register("incoming_records", _records_table(records, loaded_at))
-            before = con.execute("SELECT count(*) FROM raw_records").fetchone()[0]
+            before = _count(con, "raw_records")
             con.execute(
                 """INSERT INTO raw_records (crawl_id, source, record_type, record_key, content_sha256,
                        source_url, fetched_at, body_sha256, data, loaded_at)
@@ -172,16 +190,18 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path) -> FileReport:
                        SELECT 1 FROM raw_records r WHERE r.source = i.source
                          AND r.record_key = i.record_key AND r.content_sha256 = i.content_sha256)"""
             )
-            report.added = con.execute("SELECT count(*) FROM raw_records").fetchone()[0] - before
+            report.added = _count(con, "raw_records") - before
+            # The whole crawl file is read each time, so its newest line per record is the crawl's version:
+            # a record re-fetched after a resume replaces the sighting of its older copy.
             con.execute(
                 """INSERT INTO raw_record_sightings
                    SELECT crawl_id, source, record_key, arg_max(content_sha256, fetched_at)
-                   FROM incoming_records i
-                   WHERE NOT EXISTS (SELECT 1 FROM raw_record_sightings s WHERE s.crawl_id = i.crawl_id
-                                     AND s.source = i.source AND s.record_key = i.record_key)
-                   GROUP BY crawl_id, source, record_key"""
+                   FROM incoming_records
+                   GROUP BY crawl_id, source, record_key
+                   ON CONFLICT (crawl_id, source, record_key) DO UPDATE SET content_sha256 = excluded.content_sha256"""
             )
             con.unregister("incoming_records")
+        con.execute("DELETE FROM raw_load_errors WHERE file_name = ?", [path.name])  # this read supersedes
         for line_no, problem in errors:
             logger.warning("%s line %d: %s", path, line_no, problem)
             con.execute("INSERT INTO raw_load_errors VALUES (?, ?, ?, ?)", [path.name, line_no, problem, loaded_at])

@@ -51,11 +51,15 @@ def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 def crawls(con: duckdb.DuckDBPyConnection) -> list[dict]:
     # timestamps as text: the Python client needs pytz for TIMESTAMPTZ values, which we do not ship
     return _dicts(con, """
-        SELECT crawl_id, any_value(source) AS source, count(*) AS files, sum(lines_in_file) AS lines,
-               sum(records_added) AS records_added, sum(bad_lines) AS bad_lines,
-               max(manifest ->> 'finish_reason') AS finish_reason,
+        -- a crawl file loaded again after it grew (resume) has one row per load: its last load counts
+        SELECT crawl_id, any_value(source) AS source, count(DISTINCT file_name) AS files,
+               sum(lines_in_file) FILTER (WHERE latest) AS lines,
+               sum(records_added) AS records_added, sum(bad_lines) FILTER (WHERE latest) AS bad_lines,
+               arg_max(manifest ->> 'finish_reason', loaded_at) AS finish_reason,
                strftime(max(loaded_at), '%Y-%m-%d %H:%M:%S%z') AS loaded_at
-        FROM raw_crawls GROUP BY crawl_id ORDER BY crawl_id""")
+        FROM (SELECT *, loaded_at = max(loaded_at) OVER (PARTITION BY crawl_id, file_name) AS latest
+              FROM raw_crawls)
+        GROUP BY crawl_id ORDER BY crawl_id""")
 
 
 def row_counts(con: duckdb.DuckDBPyConnection, objects: dict[str, str]) -> dict[str, int]:
