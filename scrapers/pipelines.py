@@ -21,6 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from scrapers.items import LandedRecord, RejectRecord
+from scrapers.parsing.common import scrub_email_addresses
 
 logger = logging.getLogger(__name__)
 
@@ -114,15 +115,15 @@ class LandingWriterPipeline:
                 "source": self.source,
                 "url": item.url,
                 "status": item.status,
-                "reason": item.reason,
+                "reason": scrub_email_addresses(item.reason),
                 "seen_at": now,
             }
             self.rejects.write(json.dumps(line, ensure_ascii=False) + "\n")
             self.rejects.flush()
             if stats is not None:
                 stats.inc_value("landing/rejects")
-            logger.warning("rejected %s: %s", item.url, item.reason)
-            raise DropItem(f"rejected {item.url}: {item.reason}")
+            logger.warning("rejected %s: %s", item.url, line["reason"])
+            raise DropItem(f"rejected {item.url}: {line['reason']}")
         if not isinstance(item, LandedRecord):
             raise DropItem(f"not a landing record: {type(item).__name__}")
         assert self.records is not None
@@ -142,7 +143,9 @@ class LandingWriterPipeline:
             "body_sha256": item.body_sha256,
             "data": record.to_dict(),
         }
-        self.records.write(json.dumps(line, ensure_ascii=False) + "\n")
+        # Last line of defence: parsers reduce addresses to domains, but a title or name field can carry
+        # one verbatim; nothing that looks like an address reaches a landing file.
+        self.records.write(scrub_email_addresses(json.dumps(line, ensure_ascii=False)) + "\n")
         self.records.flush()
         if stats is not None:
             stats.inc_value(f"landing/{record.record_type}s")

@@ -70,8 +70,9 @@ class LandingLedgerResume:
                     shutil.rmtree(target)
                 elif target.exists():
                     target.unlink()
-            logger.info("resuming crawl %s from its landing file (request queue rebuilt, not replayed)",
-                        saved["crawl_id"])
+            logger.info(
+                "resuming crawl %s from its landing file (request queue rebuilt, not replayed)", saved["crawl_id"]
+            )
         else:
             saved = {"crawl_id": given or new_crawl_id(spider.name), "started_at": datetime.now(UTC).isoformat()}
             self.jobdir.mkdir(parents=True, exist_ok=True)

@@ -40,9 +40,10 @@ class RedisScaleOut:
             return
         run_id = settings.get("SCALEOUT_RUN_ID")
         if not run_id:
-            raise NotConfigured("SCALEOUT_REDIS_URL needs SCALEOUT_RUN_ID, the same for every worker of a crawl")
+            # Not NotConfigured: Scrapy would only warn and every worker would crawl everything alone.
+            raise ValueError("SCALEOUT_REDIS_URL needs SCALEOUT_RUN_ID, the same for every worker of a crawl")
         if settings.get("JOBDIR"):
-            raise NotConfigured("JOBDIR and SCALEOUT_REDIS_URL exclude each other: the queue lives in Redis")
+            raise ValueError("JOBDIR and SCALEOUT_REDIS_URL exclude each other: the queue lives in Redis")
         queue_key, dupefilter_key = queue_keys(str(run_id))
         for name, value in {
             "SCHEDULER": "scrapy_redis.scheduler.Scheduler",

@@ -103,3 +103,37 @@ def test_crawl_with_rejects_loads_and_a_resumed_file_shows_its_newest_versions(m
         assert sightings == (2834, 2834)
     finally:
         con.close()
+
+
+def test_one_malformed_feed_result_is_rejected_and_the_rest_lands(mirror, tmp_path):
+    """A null author in one result (and an address in another's fields) costs that result only."""
+    results = [
+        {"uid": "u1", "name": "Good paper", "decision": "Accept (oral)", "eventtype": "Oral",
+         "authors": [{"id": 1, "fullname": "Ada Lovelace", "institution": "jane.doe@mit.edu"}]},
+        {"uid": "u2", "name": "Broken paper", "decision": "Accept (poster)", "eventtype": "Poster",
+         "authors": [None], "email": "jane.doe@mit.edu"},
+        {"uid": "u3", "name": "Contact bob@cmu.edu", "decision": "Accept (poster)", "eventtype": "Poster",
+         "authors": [{"id": 2, "fullname": "Bo Li"}]},
+    ]
+    mirror.override("/static/virtual/data/neurips-2030-orals-posters.json",
+                    json.dumps({"count": 3, "results": results}), "application/json")
+    run = run_crawl("neurips_virtual", {"year": "2030"}, tmp_path, settings=mirror_settings(mirror.base_url))
+    assert run.returncode == 0
+    assert sorted(_keys(run.landing_file)) == ["neurips/2030/u1", "neurips/2030/u3"]
+    (reject,) = _rejects(run)
+    assert reject["reason"].startswith("result 1:")
+    everything = run.landing_file.read_text() + json.dumps(_rejects(run))
+    assert "jane.doe@" not in everything and "bob@" not in everything
+
+
+def test_paper_page_failing_after_metadata_without_institutions_still_lands_the_metadata(mirror, tmp_path):
+    """Metadata.json read but without institutions → the page is asked for; if it fails, the metadata
+    record lands (names, no affiliations) and the failure is a reject — the paper is never lost."""
+    mirror.set_faults([FaultRule(path=r"-Abstract\.html", kind="503", times=None)])
+    settings = {**mirror_settings(mirror.base_url), "RETRY_TIMES": 0}
+    run = run_crawl("neurips_proceedings", {"year": "2019"}, tmp_path, settings=settings)
+    assert run.returncode == 0
+    keys = _keys(run.landing_file)
+    assert len(keys) == len(set(keys)) == 1428  # every paper, from its metadata when its page failed
+    without = run.stats["proceedings/metadata_without_institutions"]
+    assert without >= 1 and len(_rejects(run)) == without

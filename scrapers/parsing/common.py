@@ -99,3 +99,18 @@ def institution_and_domain(value: object) -> tuple[str | None, str | None]:
     remainder = re.sub(r"[\s,;()<>\[\]]+$", "", re.sub(r"^[\s,;()<>\[\]]+", "", remainder))
     remainder = re.sub(r"\s+", " ", remainder).replace("@", " ").strip()
     return remainder or None, domain
+
+
+# Errors a parser may hit on one malformed record (a null author, a string where an object belongs).
+# Spiders catch them per record, so one bad record is rejected and the rest of the response still lands.
+RECORD_ERRORS = (ParseError, AttributeError, TypeError, KeyError, ValueError, IndexError)
+
+
+def scrub_email_addresses(text: str) -> str:
+    """Replace every email address in free text by its domain (for reject reasons and log lines)."""
+    return _EMAIL.sub(lambda match: match.group(1).lower(), text) if "@" in text else text
+
+
+def describe_record(value: object, limit: int = 120) -> str:
+    """A short, address-free description of a record for an error message."""
+    return scrub_email_addresses(str(value)[:limit])

@@ -14,6 +14,7 @@ from scrapers.items import AuthorRecord, PaperRecord
 from scrapers.parsing.common import (
     ParseError,
     clean_text,
+    describe_record,
     email_domain,
     json_object_with_list,
     tier_from_text,
@@ -95,9 +96,11 @@ def acceptance(note: dict, venue: str, year: int) -> str | None:
 
 def note_to_paper(note: dict, conference: str, venue: str, year: int) -> PaperRecord | Excluded:
     """An accepted paper record, or why the note is not one."""
+    if not isinstance(note, dict) or not isinstance(note.get("content") or {}, dict):
+        raise ParseError(f"note is not an object with a content object: {describe_record(note)}")
     note_id = str(note.get("id") or note.get("forum") or "")
     if not note_id:
-        raise ParseError(f"note without id: {str(note)[:120]}")
+        raise ParseError(f"note without id: {describe_record(note)}")
     reason = acceptance(note, venue, year)
     if reason is not None:
         return Excluded(note_id=note_id, reason=reason)

@@ -15,7 +15,8 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from scrapers.parsing.common import ParseError
+from scrapers.items import LandedRecord
+from scrapers.parsing.common import RECORD_ERRORS, scrub_email_addresses
 from scrapers.parsing.proceedings import (
     IndexEntry,
     has_institutions,
@@ -66,14 +67,17 @@ class NeuripsProceedingsSpider(HarvestSpider):
     def parse_metadata(self, response: Response, entry: IndexEntry):
         try:
             paper = parse_metadata_json(response.body, entry, self.target.conference, self.target.year)
-        except ParseError as exc:
+        except RECORD_ERRORS as exc:
             self.crawler.stats.inc_value("proceedings/metadata_unreadable")
-            yield self.reject(response.url, str(exc), status=response.status)
+            yield self.reject(response.url, scrub_email_addresses(str(exc)), status=response.status)
             yield self._paper_page_request(entry, reason="metadata unreadable")
             return
         if not has_institutions(paper):
             self.crawler.stats.inc_value("proceedings/metadata_without_institutions")
-            yield self._paper_page_request(entry, reason="metadata has no institutions")
+            # The metadata record travels with the fallback: if the page fails too, it still lands.
+            yield self._paper_page_request(
+                entry, reason="metadata has no institutions", fallback=self.land(paper, response)
+            )
             return
         yield self.land(paper, response)
 
@@ -83,22 +87,35 @@ class NeuripsProceedingsSpider(HarvestSpider):
         yield from self.on_error(failure)
         yield self._paper_page_request(entry, reason="metadata request failed")
 
-    def _paper_page_request(self, entry: IndexEntry, reason: str) -> scrapy.Request:
+    def _paper_page_request(
+        self, entry: IndexEntry, reason: str, fallback: LandedRecord | None = None
+    ) -> scrapy.Request:
         self.logger.info("falling back to the paper page for %s (%s)", entry.paper_hash, reason)
         self.crawler.stats.inc_value("proceedings/paper_page_fallbacks")
         return scrapy.Request(
             entry.abstract_url,
             callback=self.parse_paper_page,
-            errback=self.on_error,
-            cb_kwargs={"entry": entry},
+            errback=self.paper_page_failed,
+            cb_kwargs={"entry": entry, "fallback": fallback},
             dont_filter=self.resuming,
         )
 
-    def parse_paper_page(self, response: Response, entry: IndexEntry):
+    def paper_page_failed(self, failure: Failure):
+        yield from self.on_error(failure)
+        fallback = failure.request.cb_kwargs.get("fallback")  # type: ignore[attr-defined]
+        if fallback is not None:
+            yield fallback
+
+    def parse_paper_page(self, response: Response, entry: IndexEntry, fallback: LandedRecord | None = None):
         try:
             paper = parse_paper_page(response.text, entry, self.target.conference, self.target.year)
-        except ParseError as exc:
-            yield self.reject(response.url, str(exc), status=response.status)
+        except RECORD_ERRORS as exc:
+            yield self.reject(response.url, scrub_email_addresses(str(exc)), status=response.status)
+            if fallback is not None:
+                yield fallback
+            return
+        if not paper.authors and fallback is not None:
+            yield fallback
             return
         if not paper.authors:
             self.logger.warning("paper %s lists no authors on its page or in its metadata", response.url)

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import scrapy
 from scrapy.http import Response
 
-from scrapers.parsing.common import ParseError
+from scrapers.parsing.common import RECORD_ERRORS, ParseError, scrub_email_addresses
 from scrapers.parsing.openreview import Excluded, note_to_paper, parse_notes_page
 from scrapers.spiders.base import HarvestSpider, SpiderArgumentError
 
@@ -94,11 +94,21 @@ class OpenReviewSpider(HarvestSpider):
             return
         stats = self.crawler.stats
         stats.inc_value("openreview/notes_seen", len(page.notes))
-        for note in page.notes:
+        # Schedule the next pages before reading the notes: a bad note must not cost the pages after it.
+        if page.notes and self.api == "v1":
+            yield from self._v1_remaining_pages(query, page.count, len(page.notes))
+        elif page.notes:
+            last_id = page.notes[-1].get("id") if isinstance(page.notes[-1], dict) else None
+            if last_id:
+                params = {"content.venueid": query["venueid"], "limit": self.page_size, "sort": "id", "after": last_id}
+                yield self._request(params, {**query, "after": last_id})
+            else:
+                yield self.reject(response.url, "last note has no id: cannot ask for the next page")
+        for index, note in enumerate(page.notes):
             try:
                 result = note_to_paper(note, self.target.conference, self.venue, self.target.year)
-            except ParseError as exc:
-                yield self.reject(response.url, str(exc), status=response.status)
+            except RECORD_ERRORS as exc:
+                yield self.reject(response.url, f"note {index}: {scrub_email_addresses(str(exc))}", response.status)
                 continue
             if isinstance(result, Excluded):
                 stats.inc_value("openreview/excluded")
@@ -106,14 +116,6 @@ class OpenReviewSpider(HarvestSpider):
                 continue
             stats.inc_value("openreview/accepted")
             yield self.land(result, response)
-        if not page.notes:
-            return
-        if self.api == "v1":
-            yield from self._v1_remaining_pages(query, page.count, len(page.notes))
-            return
-        last_id = page.notes[-1].get("id")
-        params = {"content.venueid": query["venueid"], "limit": self.page_size, "sort": "id", "after": last_id}
-        yield self._request(params, {**query, "after": last_id})
 
     def _v1_remaining_pages(self, query: dict[str, Any], count: int | None, page_length: int):
         """After the first page, schedule every remaining offset at once (the count is known), so a page
@@ -125,6 +127,8 @@ class OpenReviewSpider(HarvestSpider):
             return
         if query["offset"] != 0:
             return
-        for offset in range(page_length, count, self.page_size):
-            params = {"invitation": query["invitation"], "offset": offset, "limit": self.page_size}
+        # Step by what the server returned: it may cap a page below the limit we asked for.
+        step = min(self.page_size, page_length)
+        for offset in range(page_length, count, step):
+            params = {"invitation": query["invitation"], "offset": offset, "limit": step}
             yield self._request(params, {**query, "offset": offset})

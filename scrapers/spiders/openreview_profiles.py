@@ -62,14 +62,25 @@ class IdListSpider(HarvestSpider):
     recorded. Landing, rejects and resume behaviour are HarvestSpider's.
     """
 
-    def __init__(self, ids: str | None = None, ids_file: str | None = None, conference: str | None = None,
-                 year: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        ids: str | None = None,
+        ids_file: str | None = None,
+        conference: str | None = None,
+        year: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         scrapy.Spider.__init__(self, **kwargs)
         self.ids = [self.validate_id(value) for value in read_ids(ids, ids_file)]
         if not self.ids:
             raise SpiderArgumentError(f"{self.name}: give ids with -a ids=… or -a ids_file=PATH")
-        self.arguments = {"ids_file": ids_file, "n_ids": len(self.ids), "conference": conference, "year": year,
-                          **{key: value for key, value in kwargs.items() if key != "crawl_id"}}
+        self.arguments = {
+            "ids_file": ids_file,
+            "n_ids": len(self.ids),
+            "conference": conference,
+            "year": year,
+            **{key: value for key, value in kwargs.items() if key != "crawl_id"},
+        }
         self.landed_keys: set[str] = set()
 
     def validate_id(self, value: str) -> str:
@@ -106,7 +117,7 @@ class OpenReviewProfilesSpider(IdListSpider):
         pending = self.pending_ids()
         self.crawler.stats.set_value("profiles/requested", len(pending))
         for first in range(0, len(pending), self.batch_size):
-            batch = pending[first:first + self.batch_size]
+            batch = pending[first : first + self.batch_size]
             yield scrapy.Request(
                 f"{self.api_base}/profiles/search",
                 method="POST",
@@ -141,8 +152,9 @@ class OpenReviewProfilesSpider(IdListSpider):
 
     def _land_absent(self, requested: str, status: str, reason: str, response: Response):
         self.crawler.stats.inc_value(f"profiles/{status}")
-        return self.land(ProfileRecord(requested, absent_profile_data(requested, status, reason), hidden=True),
-                         response)
+        return self.land(
+            ProfileRecord(requested, absent_profile_data(requested, status, reason), hidden=True), response
+        )
 
     def parse_batch(self, response: Response, batch: list[str]):
         try:

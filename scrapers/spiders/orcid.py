@@ -54,8 +54,14 @@ def orcids_from_landing(folder: str) -> list[str]:
 class OrcidSpider(IdListSpider):
     name = "orcid"
 
-    def __init__(self, profiles_landing: str | None = None, sections: str = "record",
-                 base_url: str | None = None, ids: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        profiles_landing: str | None = None,
+        sections: str = "record",
+        base_url: str | None = None,
+        ids: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         extra = orcids_from_landing(profiles_landing) if profiles_landing else []
         joined = " ".join([ids or "", *extra]).strip() or None
         super().__init__(ids=joined, **kwargs)
@@ -103,8 +109,13 @@ class OrcidSpider(IdListSpider):
             if endpoint == "record":
                 data = parse_orcid_record(response.body, orcid)
             else:
-                data = {"status": STATUS_FOUND, "orcid": orcid, "name": None, **partial,
-                        endpoint: parse_orcid_section(response.body, endpoint)}
+                data = {
+                    "status": STATUS_FOUND,
+                    "orcid": orcid,
+                    "name": None,
+                    **partial,
+                    endpoint: parse_orcid_section(response.body, endpoint),
+                }
         except ParseError as exc:
             yield self.reject(response.url, str(exc), status=response.status)
             return
