@@ -30,6 +30,13 @@ class FaultRule:
         self.kind = str(self.kind)  # type: ignore[assignment]  # JSON may send 429 as a number
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"fault kind {self.kind!r} is not one of {', '.join(FAULT_KINDS)}")
+        # Rules arrive as JSON over HTTP too: check types here, not when a request trips on them.
+        if self.times is not None and (isinstance(self.times, bool) or not isinstance(self.times, int)):
+            raise ValueError(f"fault times must be a whole number or null, got {self.times!r}")
+        for name in ("retry_after", "delay"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+                raise ValueError(f"fault {name} must be a number of seconds, got {value!r}")
         if self.times is not None and self.times < 0:
             raise ValueError(f"fault times must be >= 0 or None, got {self.times}")
         try:

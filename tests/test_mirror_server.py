@@ -221,3 +221,9 @@ def test_cli_registers_mirror_commands():
     assert callable(args.handler) and args.port == 0 and args.fault[0].times == 2
     args = parser.parse_args(["mirror", "join-report", "--year", "2019"])
     assert callable(args.handler) and args.year == [2019]
+
+
+@pytest.mark.parametrize("rule", [{"path": "x", "kind": "429", "retry_after": "2"}, {"path": "x", "kind": "503", "times": "3"}])
+def test_fault_rules_with_wrong_types_are_refused_when_set(rule):
+    with pytest.raises(ValueError, match="must be"):
+        FaultRule.from_dict(rule)
