@@ -197,6 +197,19 @@ def test_partition_values_that_would_escape_are_refused(tmp_path, conference):
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [".export.lock"]
 
 
+@pytest.mark.parametrize(("conference", "year"), [(None, 2020), ("neurips", None)])
+def test_null_partition_values_are_refused_naming_the_table(tmp_path, conference, year):
+    con = duckdb.connect()
+    migrate(con)
+    con.execute("CREATE TABLE papers (conference VARCHAR, year INTEGER, paper_id VARCHAR)")
+    con.execute("INSERT INTO papers VALUES ('neurips', 2019, 'a'), (?, ?, 'b')", [conference, year])
+    out = tmp_path / "export"
+    column = "conference" if conference is None else "year"
+    with pytest.raises(ExportError, match=f"papers: rows with NULL {column}"):
+        export(con, out, ["papers"])
+    assert not (out / "papers").exists()  # nothing written, no conference=None/ directory
+
+
 def test_unknown_table_names_are_refused(tmp_path):
     con = duckdb.connect()
     with pytest.raises(ExportError, match="not exportable"):

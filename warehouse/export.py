@@ -242,8 +242,17 @@ def check_table_name(name: str) -> str:
     return name
 
 
-def partition_path(conference: object, year: object) -> Path:
-    """``conference=<c>/year=<y>``, refusing values that could name another directory."""
+def partition_path(conference: object, year: object, table: str = "?") -> Path:
+    """``conference=<c>/year=<y>``, refusing NULLs and values that could name another directory.
+
+    A NULL would otherwise become the directory ``conference=None`` and its rows would be lost (the partition's
+    ``WHERE conference = ?`` never matches NULL), so the export stops and names the table instead."""
+    for column, value in (("conference", conference), ("year", year)):
+        if value is None:
+            raise ExportError(
+                f"{table}: rows with NULL {column} cannot be exported (partition column must be set): "
+                "export stopped"
+            )
     conference_text, year_text = str(conference), str(year)
     if not SAFE_VALUE.match(conference_text):
         raise ExportError(f"unsafe partition value conference={conference_text!r}: export stopped")
@@ -329,7 +338,7 @@ def export_table(con: duckdb.DuckDBPyConnection, name: str, out: Path, schema_ve
     keys = con.sql(
         f'SELECT DISTINCT conference, year FROM "{name}" ORDER BY 1, 2'  # noqa: S608 - allow-listed table
     ).fetchall()
-    wanted = {partition_path(c, y): (c, y) for c, y in keys}  # validate every value before writing any
+    wanted = {partition_path(c, y, name): (c, y) for c, y in keys}  # validate every value before writing any
     for relative in wanted:
         inside(out, table_dir / relative)
     for relative, (conference, year) in wanted.items():
