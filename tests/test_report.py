@@ -45,7 +45,10 @@ def synthetic_population(con: duckdb.DuckDBPyConnection, persons: int = 600, see
         pid = f"p{i}"
         origin = rng.choices(COUNTRIES, WEIGHTS)[0]
         grad = origin if rng.random() < 0.5 else rng.choices(COUNTRIES, WEIGHTS)[0]
-        education += [(pid, "undergrad", origin), (pid, "phd", grad)]
+        # PhDs end 2014-2023 (no rng draw, so the rest of the population is unchanged): by 2022 most have
+        # graduated, the rest are still enrolled, as the stay rates need both.
+        phd_end = 2014 + i % 10
+        education += [(pid, "undergrad", origin, phd_end - 9, phd_end - 5), (pid, "phd", grad, phd_end - 5, phd_end)]
         for year in (2019, 2020, 2022):
             if rng.random() < 0.4:
                 continue
@@ -61,7 +64,7 @@ def synthetic_population(con: duckdb.DuckDBPyConnection, persons: int = 600, see
     bulk_insert(con, "talent_records", [
         ("neurips", y, p, p.upper(), t, o, g, w, inst, "academia", "syn", 0.9) for y, p, t, o, g, w, inst in talent])
     bulk_insert(con, "person_education", [
-        (p, stage, None, None, c, None, None, "syn", "syn", 0.9) for p, stage, c in education])
+        (p, stage, None, None, c, start, end, "syn", "syn", 0.9) for p, stage, c, start, end in education])
     bulk_insert(con, "authorship_persons", [("neurips", *row) for row in authorships])
     bulk_insert(con, "authorship_affiliations", [("neurips", *row, 0.9, "syn") for row in affiliations])
     bulk_insert(con, "institutions", [(*row, "education", None, "syn") for row in INSTITUTIONS])
@@ -239,3 +242,13 @@ def test_report_dom_has_the_svg_charts(report_html, tmp_path):
     assert len(re.findall(r'<svg class="chart', dom)) >= 8
     assert len(re.findall(r'<path class="link"', dom)) >= 5
     assert len(re.findall(r'<rect class="bar"', dom)) >= 30
+
+
+def test_stay_rate_figure_counts_finished_graduates_and_states_the_enrolled(report_html):
+    text = report_html.read_text(encoding="utf-8")
+    section = re.search(r'<section class="figure" id="stay-rates">(.*?)</section>', text, re.S).group(1)
+    caption = re.search(r'<p class="caption">(.*?)</p>', section, re.S).group(1)
+    assert "ended by the conference year" in caption
+    enrolled = int(re.search(r"(\d+) persons still enrolled", caption).group(1))
+    assert enrolled > 0  # synthetic PhDs ending after 2022 are students, not graduates
+    assert re.search(r"n=\d+", section)  # n per bar

@@ -9,6 +9,7 @@ no education rows so talent_records fills in).
 from __future__ import annotations
 
 import importlib
+import json
 
 import duckdb
 import pytest
@@ -165,14 +166,72 @@ def test_flows_whole_and_fractional(con):
     assert total == pytest.approx(4.0)
 
 
-def test_stay_rates(con):
+def set_grad_end_years(con: duckdb.DuckDBPyConnection, ends: dict[str, int | None]) -> None:
+    for person_id, end_year in ends.items():
+        con.execute("UPDATE person_education SET end_year = ? WHERE person_id = ? AND stage = 'phd'",
+                    [end_year, person_id])
+
+
+def test_stay_rates_count_only_finished_graduates(con):
+    # p1 (PhD US, works US) and p3 (PhD US, works US/GB) finished; p2 (PhD CN, works CN) is still enrolled;
+    # p5 has a graduate country from talent_records only, so whether they finished is unknown.
+    set_grad_end_years(con, {"p1": 2020, "p2": None, "p3": 2021})
     got = rows(con, """SELECT grad_country, n_grad, n_stayed, stay_rate, n_grad_fractional, n_stayed_fractional,
-                              stay_rate_fractional, coverage_in_country, n, coverage
+                              stay_rate_fractional, n_grad_total, coverage_in_country, n_enrolled,
+                              n_enrolled_in_country, n_status_unknown, n, n_known, coverage
                        FROM study_stay_rates WHERE tier = 'all' ORDER BY grad_country""")
     assert got == [
-        ("CN", 1, 1, 1.0, 1.0, 1.0, 1.0, 1.0, 5, 0.8),
-        ("US", 3, 3, 1.0, 3.0, 2.5, 0.8333, 1.0, 5, 0.8),
+        ("CN", 0, 0, None, 0.0, 0.0, None, 0, None, 1, 1, 0, 5, 2, 0.4),
+        ("US", 2, 2, 1.0, 2.0, 1.5, 0.75, 2, 1.0, 0, 0, 1, 5, 2, 0.4),
     ]
+    assert rows(con, """SELECT person_id, grad_status FROM study_population WHERE tier = 'all'
+                        ORDER BY person_id""") == [
+        ("p1", "graduated"), ("p2", "enrolled"), ("p3", "graduated"), ("p4", None), ("p5", None)]
+
+
+def test_stage_ending_after_the_conference_year_is_still_enrolled(con):
+    set_grad_end_years(con, {"p1": 2023, "p3": 2022})  # 2022 conference: p3 finished that year, p1 not yet
+    got = rows(con, """SELECT grad_country, n_grad, n_stayed, n_enrolled, n_enrolled_in_country
+                       FROM study_stay_rates WHERE tier = 'all' ORDER BY grad_country""")
+    assert got == [("CN", 0, 0, 1, 1), ("US", 1, 1, 1, 1)]
+
+
+def test_stay_rates_without_dated_education_have_no_graduates(con):
+    got = rows(con, """SELECT grad_country, n_grad, stay_rate, n_enrolled, n_status_unknown, n_known, coverage
+                       FROM study_stay_rates WHERE tier = 'all' ORDER BY grad_country""")
+    assert got == [("CN", 0, None, 1, 0, 0, 0.0), ("US", 0, None, 2, 1, 0, 0.0)]
+
+
+def correct(con: duckdb.DuckDBPyConnection, person_id: str, field: str, value: str | None) -> None:
+    """What etl/people/talent_record.apply_corrections leaves in talent_records for one corrected field."""
+    evidence = json.dumps({field: {"source": "analyst_correction", "method": "analyst_correction", "line": 6}})
+    con.execute(f"UPDATE talent_records SET {field} = ?, evidence = ? WHERE person_id = ?",  # noqa: S608
+                [value, evidence, person_id])
+
+
+def test_analyst_corrections_reach_the_fractional_views():
+    con = duckdb.connect()
+    make_inputs(con)
+    correct(con, "p3", "work_country", "FR")  # affiliations say US/GB 0.5 each
+    correct(con, "p1", "grad_country", None)  # person_education says PhD US: corrected to unknown
+    correct(con, "p2", "undergrad_country", "JP")  # person_education says CN
+    study.run(con, BuildReport())
+    shares = rows(con, """SELECT person_id, dimension, value, share FROM study_person_shares
+                          WHERE person_id IN ('p1', 'p2', 'p3') ORDER BY ALL""")
+    assert ("p3", "work_country", "FR", 1.0) in shares
+    assert not [r for r in shares if r[0] == "p3" and r[1] == "work_country" and r[2] != "FR"]
+    assert not [r for r in shares if r[0] == "p1" and r[1] == "grad_country"]
+    assert [r for r in shares if r[0] == "p2" and r[1] == "origin_country"] == [("p2", "origin_country", "JP", 1.0)]
+    # fields not corrected keep their fractional shares
+    assert [r[2:] for r in shares if r[0] == "p3" and r[1] == "work_institution"] == [
+        ("i_deepmind", 0.5), ("i_google", 0.5)]
+    work = rows(con, """SELECT country_code, n_persons, n_fractional FROM study_work_country
+                        WHERE tier = 'all' ORDER BY country_code""")
+    assert work == [("CN", 1, 1.0), ("FR", 1, 1.0), ("US", 2, 2.0)]
+    flows = rows(con, """SELECT origin_country, grad_country, work_country, n_fractional FROM study_flows
+                         WHERE tier = 'all' AND n_fractional > 0 ORDER BY ALL""")
+    assert ("JP", "CN", "CN", 1.0) in flows
+    assert not [f for f in flows if f[0] == "CN" and f[1] == "US"]  # p1's graduate country is now unknown
 
 
 def test_outside_origin_total_and_by_country(con):

@@ -84,12 +84,14 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "stay_rates",
-        "Of those who did graduate school in a country, what share work there? (all tiers, latest year)",
+        "Of those who finished graduate school (PhD, else master's) in a country by the conference year, what "
+        "share work there? Students still enrolled are counted apart (n_enrolled). (all tiers, latest year)",
         "SELECT grad_country, n_grad, n_stayed, round(stay_rate, 3) AS stay_rate,\n"
         "       round(stay_rate_fractional, 3) AS stay_rate_frac,\n"
-        "       round(coverage_in_country, 3) AS coverage_in_country\n"
+        "       round(coverage_in_country, 3) AS coverage_in_country,\n"
+        "       n_enrolled, n_enrolled_in_country, n, n_known\n"
         "FROM study_stay_rates WHERE tier = 'all' AND year = (SELECT max(year) FROM study_population)\n"
-        "ORDER BY n_grad DESC LIMIT 10",
+        "ORDER BY n_grad DESC, n_enrolled DESC, grad_country LIMIT 10",
     ),
     Question(
         "outside_origin",
@@ -396,17 +398,26 @@ def sankey_section(con: duckdb.DuckDBPyConnection, conference: str, year: int) -
 
 def stay_rates_section(con: duckdb.DuckDBPyConnection, conference: str, year: int) -> str:
     rows = rows_of(con, """
-        SELECT grad_country, n_grad, n_stayed, stay_rate, n, coverage FROM study_stay_rates
+        SELECT grad_country, n_grad, n_stayed, stay_rate, n, n_known, coverage FROM study_stay_rates
         WHERE conference = ? AND year = ? AND tier = 'all' AND n_grad > 0
         ORDER BY n_grad DESC, grad_country LIMIT 12""", [conference, year])
+    enrolled = rows_of(con, """
+        SELECT coalesce(sum(n_enrolled), 0) AS n_enrolled, coalesce(sum(n_status_unknown), 0) AS n_unknown,
+               max(n) AS n
+        FROM study_stay_rates WHERE conference = ? AND year = ? AND tier = 'all'""", [conference, year])[0]
     title = "Stay rates: graduates working in the country of their graduate school"
+    rule = ("A graduate is a person whose graduate stage (PhD, else master's) ended by the conference year; "
+            f"{enrolled['n_enrolled']} persons still enrolled (stage ongoing or without an end year) and "
+            f"{enrolled['n_unknown']} with no dated graduate stage are not counted.")
     if not rows:
-        return figure(title, "<p>No data.</p>", "n = 0", "stay-rates")
+        return figure(title, "<p>No data: no graduate with a known end year and work country.</p>",
+                      f"{esc(conference)} {year}: n = {enrolled['n'] or 0} persons, coverage 0%. {esc(rule)}",
+                      "stay-rates")
     items = [(r["grad_country"], r["stay_rate"], f"n={r['n_grad']}") for r in rows]
     caption = (f"{esc(conference)} {year}, all tiers, the {len(rows)} graduate countries with most graduates; "
                f"bar = share of that country's graduates (work country known, n per bar) who work there. "
-               f"n = {rows[0]['n']} persons, coverage (graduate and work country known) "
-               f"{pct(rows[0]['coverage'], 1)}.")
+               f"{esc(rule)} n = {rows[0]['n']} persons, {rows[0]['n_known']} graduates with graduate and work "
+               f"country known (coverage {pct(rows[0]['coverage'], 1)}).")
     return figure(title, hbar_chart(items, PALETTE[2], max_value=1.0), caption, "stay-rates")
 
 

@@ -49,6 +49,21 @@ DIMENSIONS = {
     "work_country": ("work_country", "country_code", "work country at the time of the conference"),
 }
 
+# study_person_shares dimension -> talent_records field an analyst correction names (evidence key)
+CORRECTED_FIELDS = {
+    "origin_country": "undergrad_country",
+    "grad_country": "grad_country",
+    "work_country": "work_country",
+    "work_institution": "work_institution_id",
+}
+# study_person_shares dimension -> study_population column holding the (corrected) value
+SHARE_COLUMNS = {
+    "origin_country": "origin_country",
+    "grad_country": "grad_country",
+    "work_country": "work_country",
+    "work_institution": "work_institution_id",
+}
+
 TOP_INSTITUTIONS = 25
 
 
@@ -91,6 +106,11 @@ STATIC_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
                                 'unknown).'
                             ),
             'work_institution_id': 'Joins institutions.institution_id (NULL when unknown).',
+            'grad_status': (
+                "'graduated' when the graduate stage (PhD, else master's, begun by the conference year, from "
+                "person_education) has an end_year <= the conference year; 'enrolled' when it has none or a later "
+                'one (still a student); NULL when grad_country is unknown or person_education has no such stage.'
+            ),
         },
     ),
     'study_person_shares': (
@@ -98,7 +118,9 @@ STATIC_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "Study base for fractional counting: one row per (conference, year, person, dimension, value); a person's"
             ' shares sum to 1 over their known values. Work shares come from authorship_affiliations.weight over the '
             "person's authorships that year; education shares split evenly over the distinct countries of a stage; "
-            'talent_records values (share 1) fill in where those tables have nothing.'
+            'talent_records values (share 1) fill in where those tables have nothing. Where an analyst corrected '
+            'the field (talent_records.evidence source analyst_correction) the corrected value has share 1, '
+            'and a correction to unknown leaves no row.'
         ),
         {
             'conference': 'Conference, lowercase.',
@@ -131,27 +153,41 @@ STATIC_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
     ),
     'study_stay_rates': (
         (
-            'Stay rates: of the persons who went to graduate school in a country (and whose work country is known), '
-            'the share working in that country, per conference, year and tier.'
+            'Stay rates (retention), per conference, year and tier: of the persons who FINISHED graduate school '
+            'in a country by the conference year and whose work country is known, the share working in that '
+            "country at the conference. Like MacroPolo's Global AI Talent Tracker (graduate-school country vs "
+            "current work country), but our rule is explicit: the graduate stage is the PhD, else the master's, "
+            'begun by the conference year (person_education); a person counts as a graduate only when that stage '
+            'has an end_year <= the conference year. Persons whose stage is ongoing (end_year NULL or later) are '
+            'students, not graduates: they are left out of n_grad/stay_rate and counted in n_enrolled.'
         ),
         {
             'conference': 'Conference, lowercase.',
             'year': 'Conference year.',
             'tier': 'oral, spotlight, poster, or all.',
-            'grad_country': 'ISO alpha-2 country of graduate school.',
-            'n_grad': 'Persons with graduate school in this country and a known work country.',
+            'grad_country': 'ISO alpha-2 country of graduate school (PhD, else master\'s).',
+            'n_grad': 'Graduates (stage ended by the year) of this country with a known work country.',
             'n_stayed': 'Of n_grad, persons working in the same country.',
-            'stay_rate': 'n_stayed / n_grad.',
-            'n_grad_fractional': 'Sum of graduate-country shares of persons with a known work country.',
-            'n_stayed_fractional': 'Sum of graduate share x work share in the same country.',
+            'stay_rate': 'n_stayed / n_grad (NULL when n_grad = 0).',
+            'n_grad_fractional': 'Sum of graduate-country shares of graduates with a known work country.',
+            'n_stayed_fractional': 'Sum over graduates of graduate share x work share in the same country.',
             'stay_rate_fractional': 'n_stayed_fractional / n_grad_fractional.',
-            'n_grad_total': 'Persons with graduate school in this country, work country known or not.',
+            'n_grad_total': 'Graduates (stage ended by the year) of this country, work country known or not.',
             'coverage_in_country': (
                                        "n_grad / n_grad_total: share of this country's graduates whose work country "
                                        'is known.'
                                    ),
+            'n_enrolled': (
+                'Persons still enrolled in graduate school in this country at the conference year (stage begun, '
+                'end_year NULL or later); not in n_grad.'
+            ),
+            'n_enrolled_in_country': 'Of n_enrolled, persons whose work country is this country.',
+            'n_status_unknown': (
+                'Persons with this graduate country (talent_records) but no person_education PhD/master\'s stage '
+                'begun by the year, so not known to have finished; not in n_grad.'
+            ),
             'n': 'Persons in this conference-year-tier.',
-            'n_known': 'Persons with both graduate and work country known.',
+            'n_known': 'Graduates (stage ended by the year) with both graduate and work country known.',
             'coverage': 'n_known / n.',
         },
     ),
@@ -178,11 +214,40 @@ STATIC_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
+def population_sql(has_education: bool) -> str:
+    """study_population: the best talent_records row per person-year, one row per tier, plus grad_status."""
+    grad_case = " ".join(f"WHEN '{stage}' THEN {rank}" for stage, rank in GRAD_STAGE_PRIORITY.items())
+    if has_education:
+        # The graduate stage of a person-year is the one talent_records uses: PhD, else master's, begun by the
+        # conference year (start_year NULL counts as begun). It has ended when a row of that stage gives an
+        # end_year <= the year; otherwise (end_year NULL or later) the person is still enrolled.
+        status_cte = f"""
+grad_stages AS (
+    SELECT person_id, CASE lower(stage) {grad_case} END AS priority, start_year, end_year
+    FROM person_education
+    WHERE person_id IS NOT NULL AND (CASE lower(stage) {grad_case} END) IS NOT NULL
+      AND {_country("country_code")} IS NOT NULL
+),
+status AS (
+    SELECT b.conference, b.year, b.person_id,
+           CASE WHEN max(g.end_year) <= b.year THEN 'graduated' ELSE 'enrolled' END AS grad_status
+    FROM (SELECT DISTINCT conference, year, person_id FROM records) b
+    JOIN grad_stages g ON g.person_id = b.person_id AND (g.start_year IS NULL OR g.start_year <= b.year)
+    GROUP BY b.conference, b.year, b.person_id, g.priority
+    QUALIFY g.priority = min(g.priority) OVER (PARTITION BY b.conference, b.year, b.person_id)
+),"""  # noqa: S608 - identifiers from this module's allow-lists
+    else:
+        status_cte = """
+status AS (SELECT NULL::VARCHAR AS conference, NULL::INTEGER AS year, NULL::VARCHAR AS person_id,
+                  NULL::VARCHAR AS grad_status WHERE false),"""
+    return POPULATION_SQL.replace("{status_cte}", status_cte)
+
+
 POPULATION_SQL = f"""
 CREATE OR REPLACE VIEW study_population AS
 WITH records AS (
     SELECT * FROM talent_records WHERE person_id IS NOT NULL
-),
+),{{status_cte}}
 best AS (
     SELECT conference, year, person_id,
            {_country("undergrad_country")} AS origin_country,
@@ -201,8 +266,10 @@ tiers AS (
     SELECT DISTINCT conference, year, person_id, 'all' FROM records
 )
 SELECT t.conference, t.year, t.tier, t.person_id,
-       b.origin_country, b.grad_country, b.work_country, b.work_institution_id
-FROM tiers t JOIN best b USING (conference, year, person_id);
+       b.origin_country, b.grad_country, b.work_country, b.work_institution_id,
+       CASE WHEN b.grad_country IS NOT NULL THEN s.grad_status END AS grad_status
+FROM tiers t JOIN best b USING (conference, year, person_id)
+LEFT JOIN status s USING (conference, year, person_id);
 """  # noqa: S608 - identifiers from this module's allow-lists
 
 
@@ -284,16 +351,36 @@ grad_countries AS (  -- PhD, else master's; only stages begun by the conference 
         _work_shares_sql(has_affiliations, institution_value, "work_institution_id", "work_institution"),
     ]
     union = "\n        UNION ALL\n".join(f"SELECT * FROM ({part})" for part in parts)  # noqa: S608
+    corrected_fields = ", ".join(f"('{dimension}', '{field}')" for dimension, field in CORRECTED_FIELDS.items())
+    corrected_values = "\n        UNION ALL\n".join(
+        f"""SELECT b.conference, b.year, b.person_id, '{dimension}' AS dimension, b.{column} AS value,
+               1.0::DOUBLE AS share
+        FROM person_years b JOIN corrected c USING (conference, year, person_id)
+        WHERE c.dimension = '{dimension}' AND b.{column} IS NOT NULL"""  # noqa: S608 - allow-listed identifiers
+        for dimension, column in SHARE_COLUMNS.items()
+    )
     return f"""
 CREATE OR REPLACE VIEW study_person_shares AS
 WITH person_years AS (
     SELECT DISTINCT conference, year, person_id, origin_country, grad_country, work_country, work_institution_id
     FROM study_population WHERE tier = 'all'
+),
+corrected AS (  -- (person-year, dimension) whose talent_records value an analyst set (evidence source)
+    SELECT DISTINCT t.conference, t.year, t.person_id, f.dimension
+    FROM talent_records t CROSS JOIN (VALUES {corrected_fields}) f(dimension, field)
+    WHERE t.person_id IS NOT NULL
+      AND CASE WHEN json_valid(t.evidence::VARCHAR)
+               THEN json_extract_string(t.evidence::VARCHAR, '$.' || f.field || '.source') END
+          = 'analyst_correction'
 ),{education_ctes}
 shares AS (
         {union}
 )
-SELECT conference, year, person_id, dimension, value, share FROM shares;
+SELECT conference, year, person_id, dimension, value, share FROM shares s
+WHERE NOT EXISTS (SELECT 1 FROM corrected c WHERE c.conference = s.conference AND c.year = s.year
+                  AND c.person_id = s.person_id AND c.dimension = s.dimension)
+UNION ALL
+{corrected_values};
 """  # noqa: S608 - identifiers from this module's allow-lists
 
 
@@ -490,14 +577,18 @@ WITH pop AS (SELECT * FROM study_population),
 shares AS (SELECT * FROM study_person_shares),
 totals AS (
     SELECT conference, year, tier, count(*) AS n,
-           count(*) FILTER (WHERE grad_country IS NOT NULL AND work_country IS NOT NULL) AS n_known
+           count(*) FILTER (WHERE grad_status = 'graduated' AND grad_country IS NOT NULL
+                              AND work_country IS NOT NULL) AS n_known
     FROM pop GROUP BY ALL
 ),
 whole AS (
     SELECT conference, year, tier, grad_country,
-           count(*) AS n_grad_total,
-           count(work_country) AS n_grad,
-           count(*) FILTER (WHERE work_country = grad_country) AS n_stayed
+           count(*) FILTER (WHERE grad_status = 'graduated') AS n_grad_total,
+           count(work_country) FILTER (WHERE grad_status = 'graduated') AS n_grad,
+           count(*) FILTER (WHERE grad_status = 'graduated' AND work_country = grad_country) AS n_stayed,
+           count(*) FILTER (WHERE grad_status = 'enrolled') AS n_enrolled,
+           count(*) FILTER (WHERE grad_status = 'enrolled' AND work_country = grad_country) AS n_enrolled_in_country,
+           count(*) FILTER (WHERE grad_status IS NULL) AS n_status_unknown
     FROM pop WHERE grad_country IS NOT NULL GROUP BY ALL
 ),
 work_known AS (
@@ -513,6 +604,7 @@ fractional AS (
     JOIN work_known k ON k.conference = p.conference AND k.year = p.year AND k.person_id = p.person_id
     LEFT JOIN shares w ON w.dimension = 'work_country' AND w.conference = p.conference AND w.year = p.year
                       AND w.person_id = p.person_id AND w.value = g.value
+    WHERE p.grad_status = 'graduated'
     GROUP BY ALL
 )
 SELECT conference, year, tier, grad_country,
@@ -523,6 +615,9 @@ SELECT conference, year, tier, grad_country,
        f.n_stayed_fractional / nullif(f.n_grad_fractional, 0) AS stay_rate_fractional,
        coalesce(w.n_grad_total, 0) AS n_grad_total,
        coalesce(w.n_grad, 0) / nullif(w.n_grad_total, 0) AS coverage_in_country,
+       coalesce(w.n_enrolled, 0) AS n_enrolled,
+       coalesce(w.n_enrolled_in_country, 0) AS n_enrolled_in_country,
+       coalesce(w.n_status_unknown, 0) AS n_status_unknown,
        t.n, t.n_known, t.n_known / nullif(t.n, 0) AS coverage
 FROM whole w
 FULL JOIN fractional f USING (conference, year, tier, grad_country)
@@ -589,7 +684,7 @@ def create_study_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     has_affiliations = table_exists(con, "authorship_persons") and table_exists(con, "authorship_affiliations")
     has_education = table_exists(con, "person_education")
     has_institutions = table_exists(con, "institutions")
-    con.execute(POPULATION_SQL)
+    con.execute(population_sql(has_education))
     con.execute(person_shares_sql(has_affiliations, has_education))
     for dimension in DIMENSIONS:
         con.execute(country_view_sql(dimension))
