@@ -4,8 +4,8 @@ import pytest
 
 from etl.affiliations.resolver import load_resolver
 from etl.registry import load_registry
-from etl.registry.sources import refused_domains
 from etl.registry.paths import REGISTRY_DATA_DIR
+from etl.registry.sources import refused_domains
 
 
 @pytest.fixture(scope="module")
