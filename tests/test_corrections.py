@@ -38,6 +38,8 @@ def test_lines_are_parsed_with_their_line_numbers(tmp_path) -> None:
     ("P1,sector,retail,", "sector must be"),
     (",work_country,FR,", "person_id is empty"),
     ("P1,work_country:soon,FR,", "not a number"),
+    ("P1,work_country:,FR,", "is empty"),
+    ("P1,work_country: ,FR,", "is empty"),
 ])
 def test_bad_lines_are_kept_with_their_problem(tmp_path, line: str, problem: str) -> None:
     [correction] = read_corrections(write(tmp_path / "c.csv", [line]))
@@ -53,3 +55,8 @@ def test_wrong_header_is_an_error(tmp_path) -> None:
 
 def test_missing_file_means_no_corrections(tmp_path) -> None:
     assert read_corrections(tmp_path / "absent.csv") == []
+
+
+def test_empty_year_is_not_applied_to_every_year(tmp_path) -> None:
+    [correction] = read_corrections(write(tmp_path / "c.csv", ["P1,work_country:,FR,"]))
+    assert correction.problem and correction.year is None

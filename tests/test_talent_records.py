@@ -113,6 +113,45 @@ def test_corrections_win_and_are_marked() -> None:
     assert r2019.work_country is None and r2019.evidence["work_country"]["note"] == "on leave"
 
 
+def test_correcting_work_country_clears_the_automatic_institution_and_sector() -> None:
+    r = record(2022, [aff("US", "google")])
+    assert (r.work_country, r.work_institution_id, r.sector) == ("US", "google", "industry")
+    fix = parse_line(4, {"person_id": "P1", "field": "work_country", "value": "France", "note": "moved"})
+    assert apply_corrections(r, [fix]) == [fix]
+    assert (r.work_country, r.work_institution_id, r.sector) == ("FR", None, None)
+    for name in ("work_institution_id", "sector"):
+        assert r.evidence[name]["source"] == "analyst_correction"
+        assert r.evidence[name]["method"] == "cleared: work_country corrected"
+        assert r.evidence[name]["line"] == 4
+    assert r.evidence["work_institution_id"]["replaced"] == "google"
+    assert r.evidence["work_country"]["confidence"] == 1.0
+    assert r.field_confidence["work_country"] == 1.0
+
+
+def test_work_institution_and_sector_corrected_with_the_country_are_kept() -> None:
+    r = record(2022, [aff("US", "google")])
+    fixes = [parse_line(4, {"person_id": "P1", "field": "work_country", "value": "FR", "note": ""}),
+             parse_line(5, {"person_id": "P1", "field": "work_institution_id:2022", "value": "inria", "note": ""}),
+             parse_line(6, {"person_id": "P1", "field": "sector", "value": "academia", "note": ""})]
+    apply_corrections(r, fixes)
+    assert (r.work_country, r.work_institution_id, r.sector) == ("FR", "inria", "academia")
+    assert all(r.evidence[f]["method"] == "analyst_correction" for f in ("work_institution_id", "sector"))
+
+
+def test_work_country_correction_confirming_the_automatic_value_keeps_the_institution() -> None:
+    r = record(2022, [aff("US", "google")])
+    apply_corrections(r, [parse_line(4, {"person_id": "P1", "field": "work_country", "value": "US", "note": ""})])
+    assert (r.work_country, r.work_institution_id, r.sector) == ("US", "google", "industry")
+
+
+def test_every_correction_evidence_carries_a_confidence() -> None:
+    r = record(2022)
+    fixes = [parse_line(2, {"person_id": "P1", "field": "sector", "value": "industry", "note": ""}),
+             parse_line(3, {"person_id": "P1", "field": "grad_country", "value": "", "note": ""})]
+    apply_corrections(r, fixes)
+    assert r.evidence["sector"]["confidence"] == r.evidence["grad_country"]["confidence"] == 1.0
+
+
 # --- staging of history entries -----------------------------------------------------------------
 
 class FakeLookup:

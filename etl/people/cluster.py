@@ -4,7 +4,8 @@ Plain connected components chain homonyms together ("W. Wang" links to two diffe
 merging is greedy by descending score and refuses a merge that would put in one person:
 
 * two rows of the same paper;
-* two different values of one strong key (two ORCIDs, two OpenReview ids);
+* two different values of an exclusive strong key (two ORCIDs, two OpenReview ids — the answered
+  profile id, so an alias the API resolved is one value), or two DBLP pids with none in common;
 * two full given names that cannot be one person's ("Zhen" and "Zhaoqiang" via "Z."; "Wei" and
   "Weinan").
 """
@@ -16,12 +17,13 @@ from dataclasses import dataclass, field
 
 from etl.people.compare import first_names_compatible
 from etl.people.nodes import Node
+from etl.people.records import conflicting_keys, key_kind
 
 
 @dataclass(slots=True)
 class _Cluster:
     papers: set[str]
-    strong: dict[str, str]  # key type -> value
+    strong: set[str]  # prefixed strong keys ("orcid:0000-...")
     firsts: set[tuple[str, str, str]]
     members: list[int] = field(default_factory=list)
 
@@ -30,10 +32,12 @@ def _can_merge(a: _Cluster, b: _Cluster, fuzzy_min: float) -> bool:
     small, large = (a, b) if len(a.papers) <= len(b.papers) else (b, a)
     if any(p in large.papers for p in small.papers):
         return False
-    for kind, value in a.strong.items():
-        other = b.strong.get(kind)
-        if other is not None and other != value:
-            return False
+    if conflicting_keys(a.strong, b.strong):
+        return False
+    dblp_a = {k for k in a.strong if key_kind(k) == "dblp"}
+    dblp_b = {k for k in b.strong if key_kind(k) == "dblp"}
+    if dblp_a and dblp_b and not dblp_a & dblp_b:
+        return False
     for x in a.firsts:
         for y in b.firsts:
             if not first_names_compatible(x, y, fuzzy_min):
@@ -80,10 +84,7 @@ def cluster(nodes: Sequence[Node], edges: list[tuple[float, int, int]], fuzzy_mi
     parent = list(range(len(nodes)))
     state: dict[int, _Cluster] = {}
     for node in nodes:
-        strong: dict[str, str] = {}
-        for key in sorted(node.strong_keys):
-            kind, _, value = key.partition(":")
-            strong.setdefault(kind, value)
+        strong = set(node.strong_keys)
         firsts = {(p.first, p.given_joined, p.sorted_key) for p in node.names if len(p.first) > 1}
         state[node.index] = _Cluster(set(node.papers), strong, firsts, [node.index])
 
@@ -103,8 +104,7 @@ def cluster(nodes: Sequence[Node], edges: list[tuple[float, int, int]], fuzzy_mi
         keep, gone = (ri, rj) if ri < rj else (rj, ri)
         ka, kb = state[keep], state.pop(gone)
         ka.papers |= kb.papers
-        for kind, value in kb.strong.items():
-            ka.strong.setdefault(kind, value)
+        ka.strong |= kb.strong
         ka.firsts |= kb.firsts
         ka.members.extend(kb.members)
         parent[gone] = keep

@@ -5,7 +5,9 @@ another), not in the warehouse, so corrections are versioned with the code, surv
 fresh warehouse, and stay attached to people because person ids are stable across rebuilds. ``field``
 may carry a year (``work_country:2019``) to correct one conference-year only. An empty value means
 "known to be unknown" and sets NULL. A correction that names an unknown person or field, or an
-invalid value, is not applied and is listed with its problem in ``analyst_corrections``.
+invalid value, an empty year (``work_country:``), or a year in which the person has no talent record, is not
+applied and is listed with its problem in ``analyst_corrections``. Correcting ``work_country`` clears the
+automatic ``work_institution_id`` and ``sector`` unless those are corrected too.
 """
 
 from __future__ import annotations
@@ -58,13 +60,17 @@ def parse_line(line_no: int, record: dict[str, str | None]) -> Correction:
     raw_field = (record.get("field") or "").strip()
     value = (record.get("value") or "").strip()
     note = (record.get("note") or "").strip()
-    field, _, year_text = raw_field.partition(":")
+    field, colon, year_text = raw_field.partition(":")
+    field, year_text = field.strip(), year_text.strip()
     year = int(year_text) if year_text.isdigit() else None
     problem = None
     if not person_id:
         problem = "person_id is empty"
     elif field not in FIELDS:
         problem = f"field {raw_field!r} is not one of {FIELDS} (optionally ':YEAR')"
+    elif colon and not year_text:
+        # "work_country:" is an unfinished year-specific correction, not one for every year
+        problem = f"year in {raw_field!r} is empty (write {field}:YEAR, or {field} for every year)"
     elif year_text and year is None:
         problem = f"year in {raw_field!r} is not a number"
     stored, value_problem = _normalise(field, value) if problem is None else (value or None, None)

@@ -51,9 +51,14 @@ def assign_ids(
     for c, members in enumerate(clusters):
         pid = ids[c]
         if pid is None:
-            pid = derived_id(canonical_member(rows, members))
-            if pid in taken:  # a new cluster hashing to an id an old person keeps
-                pid = derived_id("split:" + canonical_member(rows, members))
+            canonical = canonical_member(rows, members)
+            pid = derived_id(canonical)
+            attempt = 1
+            # a new cluster hashing to an id an old person keeps, or two persons whose smallest strong key
+            # is one shared DBLP pid (homonyms kept apart by their OpenReview ids or ORCIDs)
+            while pid in taken:
+                pid = derived_id(("split:" if attempt == 1 else f"split{attempt}:") + canonical)
+                attempt += 1
             taken.add(pid)
         for i in members:
             out[rows[i].id] = pid

@@ -1,8 +1,10 @@
 """Stage 1b: collapse rows that are certainly one person into nodes before any pair is scored.
 
-Rows sharing a strong key are one node. Rows with the same folded spelling at the same institution
-domain (or, lacking a domain, the same affiliation string) are one node too: comparing them pair by pair
-would only confirm it, and at 200k rows the pair count is what costs time. A node never holds two rows
+Rows sharing a strong key are one node, unless they carry two different exclusive keys (two OpenReview
+ids or two ORCID iDs: homonyms share a DBLP pid, and such rows must stay apart). Rows with the same
+folded spelling at the same institution domain (or, lacking a domain, the same affiliation string) are one
+node too: comparing them pair by pair would only confirm it, and at 200k rows the pair count is what
+costs time. A node never holds two rows
 of one paper (two authors of one paper are never one person).
 """
 
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from etl.people.normalise import NameParts, affiliation_key, parse_name, registrable_domain
-from etl.people.records import AuthorRow
+from etl.people.records import AuthorRow, conflicting_keys
 
 
 @dataclass(slots=True)
@@ -85,7 +87,8 @@ def build_nodes(rows: Sequence[AuthorRow]) -> tuple[list[Node], list[NameParts]]
         target: Node | None = None
         for key in row.strong_keys():
             owner = strong_owner.get(key)
-            if owner is not None and row.paper_id not in nodes[owner].papers:
+            if (owner is not None and row.paper_id not in nodes[owner].papers
+                    and not conflicting_keys(row.strong_keys(), nodes[owner].strong_keys)):
                 target = nodes[owner]
                 break
         if target is None and not row.strong_keys() and (domain or aff):

@@ -7,7 +7,12 @@ authorship → person map (``person_id_map``, created by migration 010) is hande
 
 Strong keys: an OpenReview ``~`` id is replaced by the profile id the API answered with (an old
 username and the current one are one person) when ``stg_authorship_profiles`` accepts that profile, and
-the profile's ORCID and DBLP pid join it.
+the profile's ORCID and DBLP pid join it. Two different OpenReview profile ids (or ORCID iDs) are never one
+person; the build checks it and logs an error naming any person that still carries several.
+
+An authorship printed without a name (``author_name`` empty) is still an authorship of the paper: when its
+OpenReview profile gives a name, that name is resolved; otherwise it is its own person, with an id derived
+from the authorship key (stable across rebuilds), counted in the run figures as ``unnamed_authorships``.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from etl.people.ids import derived_id
 from etl.people.records import AuthorRow
 from etl.people.resolve import resolve_with_report
 
@@ -57,6 +63,11 @@ class Authorship:
     profile_name: str | None
 
     @property
+    def resolvable_name(self) -> str | None:
+        """The printed name, else the linked profile's preferred name; None when neither exists."""
+        return (self.name or "").strip() or (self.profile_name or "").strip() or None
+
+    @property
     def key(self) -> str:
         return row_id(self.conference, self.year, self.paper_id, self.author_position)
 
@@ -66,7 +77,7 @@ class Authorship:
             # paper ids are unique per source, not across conferences and years
             paper_id=f"{self.conference}/{self.year}/{self.paper_id}",
             author_position=self.author_position,
-            name=self.name,
+            name=self.resolvable_name or "",
             affiliation=self.affiliation,
             email_domain=self.email_domain,
             year=self.year,
@@ -77,7 +88,28 @@ class Authorship:
 
 
 def read_authorships(con: duckdb.DuckDBPyConnection) -> list[Authorship]:
-    return [Authorship(*row) for row in con.execute(AUTHORSHIP_SQL).fetchall() if row[4]]
+    """Every authorship, those printed without a name included (``name`` is then '')."""
+    return [Authorship(*row[:4], row[4] or "", *row[5:]) for row in con.execute(AUTHORSHIP_SQL).fetchall()]
+
+
+def unnamed_person_id(authorship: Authorship) -> str:
+    """Deterministic id of the one-authorship person behind a nameless authorship."""
+    return derived_id(f"unnamed:{authorship.key}")
+
+
+def persons_with_several_ids(authorships: list[Authorship], mapping: dict[str, str]
+                             ) -> dict[str, dict[str, list[str]]]:
+    """Persons carrying two or more OpenReview profile ids or ORCID iDs: person -> kind -> sorted values.
+
+    Resolution treats them as cannot-links, so this should be empty; the build logs an error otherwise.
+    """
+    seen: dict[str, dict[str, set[str]]] = {}
+    for a in authorships:
+        for kind, value in (("openreview_id", a.openreview_id), ("orcid", a.orcid)):
+            if value:
+                seen.setdefault(mapping[a.key], {}).setdefault(kind, set()).add(value)
+    return {person: {kind: sorted(values) for kind, values in kinds.items() if len(values) > 1}
+            for person, kinds in sorted(seen.items()) if any(len(v) > 1 for v in kinds.values())}
 
 
 def previous_ids(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -146,7 +178,17 @@ def build_persons(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Create ``authorship_persons`` and ``persons_core``; update ``person_id_map``. Returns run figures."""
     authorships = read_authorships(con)
     before = previous_ids(con)
-    mapping, report = resolve_with_report((a.author_row() for a in authorships), previous_ids=before)
+    named = [a for a in authorships if a.resolvable_name]
+    unnamed = [a for a in authorships if not a.resolvable_name]
+    mapping, report = resolve_with_report((a.author_row() for a in named), previous_ids=before)
+    for authorship in unnamed:
+        mapping[authorship.key] = unnamed_person_id(authorship)
+    if unnamed:
+        log.warning("persons: %d authorships have no printed name and no profile name; each is its own person",
+                    len(unnamed))
+    several = persons_with_several_ids(authorships, mapping)
+    for person, kinds in several.items():
+        log.error("persons: %s carries several strong ids %s (two people merged)", person, kinds)
     _replace_table(con, "authorship_persons", pa.table({
         "conference": pa.array([a.conference for a in authorships], pa.string()),
         "year": pa.array([a.year for a in authorships], pa.int32()),
@@ -167,6 +209,9 @@ def build_persons(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     }))
     kept = sum(1 for key, person in mapping.items() if before.get(key) == person)
     remember_ids(con, mapping)
-    figures = {**report.to_dict(), "ids_kept_from_previous_build": kept, "previous_rows": len(before)}
+    figures = {**report.to_dict(), "ids_kept_from_previous_build": kept, "previous_rows": len(before),
+               "unnamed_authorships": len(unnamed), "persons_with_several_profile_ids": len(several)}
+    if several:
+        figures["persons_with_several_profile_ids_sample"] = dict(list(several.items())[:10])
     log.info("persons: %s", figures)
     return figures

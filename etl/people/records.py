@@ -14,6 +14,9 @@ from typing import Any
 
 DEFAULT_MODEL_PATH = Path(__file__).with_name("model.json")
 STRONG_KEY_FIELDS: tuple[str, ...] = ("openreview_id", "orcid", "dblp")
+# Keys that name exactly one person: two different values are a hard cannot-link (like two authors of one
+# paper). A DBLP pid is not one of them: homonyms share a DBLP page, so it links but never forbids.
+EXCLUSIVE_KEY_FIELDS: tuple[str, ...] = ("openreview_id", "orcid")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,22 @@ class AuthorRow:
             if value and value.strip():
                 keys.append(f"{field_name}:{value.strip()}")
         return tuple(keys)
+
+
+def key_kind(key: str) -> str:
+    """"orcid" of "orcid:0000-..."."""
+    return key.partition(":")[0]
+
+
+def conflicting_keys(a: set[str] | tuple[str, ...], b: set[str] | tuple[str, ...]) -> bool:
+    """True when ``a`` and ``b`` hold different values of one exclusive key kind (two OpenReview ids,
+    two ORCID iDs): such rows are two people whatever else links them."""
+    for kind in EXCLUSIVE_KEY_FIELDS:
+        values_a = {k for k in a if key_kind(k) == kind}
+        values_b = {k for k in b if key_kind(k) == kind}
+        if values_a and values_b and values_a != values_b:
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)

@@ -198,22 +198,43 @@ def _set_work(record: TalentRecord, affiliations: list[PaperAffiliation], email_
         record.evidence["sector"] = {**evidence, "institution_type": institution_type}
 
 
+WORK_DEPENDENTS = ("work_institution_id", "sector")
+CORRECTION_CONFIDENCE = 1.0
+
+
 def apply_corrections(record: TalentRecord, corrections: list[Correction]) -> list[Correction]:
-    """Apply the person's valid corrections (all-years first, then this year's); return those applied."""
+    """Apply the person's valid corrections (all-years first, then this year's); return those applied.
+
+    A corrected ``work_country`` that differs from the automatic one also clears ``work_institution_id``
+    and ``sector`` (they described the automatic institution, in another country) unless the analyst
+    corrected them too; the evidence says they were cleared and why.
+    """
+    applicable = [c for c in sorted(corrections, key=lambda c: (c.year is not None, c.line_no))
+                  if not c.problem and c.person_id == record.person_id
+                  and (c.year is None or c.year == record.year)]
+    automatic_work_country = record.work_country
     applied = []
-    ordered = sorted(corrections, key=lambda c: (c.year is not None, c.line_no))
-    for correction in ordered:
-        if correction.problem or correction.person_id != record.person_id:
-            continue
-        if correction.year is not None and correction.year != record.year:
-            continue
+    for correction in applicable:
         previous = getattr(record, correction.field)
         setattr(record, correction.field, correction.value)
         record.evidence[correction.field] = {
             "source": "analyst_correction", "method": "analyst_correction", "note": correction.note,
-            "line": correction.line_no, "replaced": previous,
+            "line": correction.line_no, "replaced": previous, "confidence": CORRECTION_CONFIDENCE,
         }
         if correction.field.endswith("_country"):
-            record.field_confidence[correction.field] = 1.0
+            record.field_confidence[correction.field] = CORRECTION_CONFIDENCE
         applied.append(correction)
+    country_fix = [c for c in applied if c.field == "work_country"]
+    corrected_fields = {c.field for c in applied}
+    if country_fix and record.work_country != automatic_work_country:
+        for name in WORK_DEPENDENTS:
+            previous = getattr(record, name)
+            if name in corrected_fields or previous is None:
+                continue
+            setattr(record, name, None)
+            record.evidence[name] = {
+                "source": "analyst_correction", "method": "cleared: work_country corrected",
+                "note": country_fix[-1].note, "line": country_fix[-1].line_no, "replaced": previous,
+                "confidence": CORRECTION_CONFIDENCE,
+            }
     return applied

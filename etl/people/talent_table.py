@@ -145,10 +145,23 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, cast_sql:
         con.unregister("_talent_arrow")
 
 
+def correction_problem(correction: Correction, known_persons: set[str],
+                       record_years: dict[str, set[int]]) -> str | None:
+    """Why a correction cannot apply, or None: its own problem, an unknown person, or a missing year."""
+    if correction.problem:
+        return correction.problem
+    if correction.person_id not in known_persons:
+        return "person_id not in persons"
+    if correction.year is not None and correction.year not in record_years.get(correction.person_id, set()):
+        return f"no talent record for person in {correction.year}"
+    return None
+
+
 def write_corrections_table(con: duckdb.DuckDBPyConnection, corrections: list[Correction], applied: set[int],
-                            known_persons: set[str], path: Path) -> None:
-    problems = [c.problem or (None if c.person_id in known_persons else "person_id not in persons")
-                for c in corrections]
+                            known_persons: set[str], path: Path,
+                            record_years: dict[str, set[int]] | None = None) -> None:
+    record_years = record_years or {}
+    problems = [correction_problem(c, known_persons, record_years) for c in corrections]
     _write(con, "analyst_corrections", pa.table({
         "line_no": pa.array([c.line_no for c in corrections], pa.int32()),
         "person_id": pa.array([c.person_id for c in corrections], pa.string()),
@@ -176,11 +189,14 @@ def build_talent_records(con: duckdb.DuckDBPyConnection, path: Path | None = Non
     })
     _write(con, "talent_records", table, "* REPLACE (year::INTEGER AS year, evidence::JSON AS evidence)")
     known = {person for (person,) in con.execute("SELECT person_id FROM persons_core").fetchall()}
-    write_corrections_table(con, corrections, applied, known, path)
+    record_years: dict[str, set[int]] = defaultdict(set)
+    for r in records:
+        record_years[r.person_id].add(r.year)
+    write_corrections_table(con, corrections, applied, known, path, record_years)
     for correction in corrections:
-        if correction.problem or correction.person_id not in known:
-            log.warning("%s line %d: correction not applied: %s", path, correction.line_no,
-                        correction.problem or f"person {correction.person_id} not in persons")
+        problem = correction_problem(correction, known, record_years)
+        if problem:
+            log.warning("%s line %d: correction not applied: %s", path, correction.line_no, problem)
     figures = {
         "records": len(records),
         "work_country_known": sum(1 for r in records if r.work_country),
