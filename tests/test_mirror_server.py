@@ -42,7 +42,7 @@ def fetch(url: str, headers: dict[str, str] | None = None, method: str = "GET",
     assert url.startswith("http://127.0.0.1:"), f"tests stay on loopback, not {url}"
     request = urllib.request.Request(url, headers=headers or {}, method=method, data=data)
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10) as response:  # 127.0.0.1 only (asserted above)
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
@@ -162,7 +162,7 @@ def test_fault_truncate_cuts_the_body_below_its_declared_length(mirror):
     mirror.set_faults([FaultRule(path="Metadata.json", kind="truncate")])
     url = mirror.url(f"/paper_files/paper/2019/file/{PAPER_2019}-Metadata.json")
     assert url.startswith("http://127.0.0.1:")
-    with pytest.raises(http.client.IncompleteRead), urllib.request.urlopen(url, timeout=10) as response:
+    with pytest.raises(http.client.IncompleteRead), urllib.request.urlopen(url, timeout=10) as response:  # 127.0.0.1
         response.read()
     assert json.loads(fetch(url)[2])["title"]
 

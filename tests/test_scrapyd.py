@@ -59,7 +59,7 @@ def scrapyd_url(tmp_path_factory):
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(url + "daemonstatus.json", timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(url + "daemonstatus.json", timeout=2) as response:  # noqa: S310 - 127.0.0.1 only
                     if json.loads(response.read())["status"] == "ok":
                         break
             except OSError:
