@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from etl.affiliations.resolver import AffiliationResolver, load_resolver
+from etl.duckdb_tables import replace_table
 
 log = logging.getLogger(__name__)
 
@@ -80,12 +81,7 @@ def resolve_authorship_affiliations(con: duckdb.DuckDBPyConnection,
     review = pa.table({"raw_affiliation": pa.array(list(unresolved), pa.string()),
                        "n_authorships": pa.array(list(unresolved.values()), pa.int64())})
     for name, arrow in (("authorship_affiliations", table), ("unresolved_affiliations", review)):
-        con.register("_affiliations_arrow", arrow)
-        try:
-            # table names are the constants above, never input
-            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _affiliations_arrow")  # noqa: S608
-        finally:
-            con.unregister("_affiliations_arrow")
+        replace_table(con, name, arrow)
         con.execute(f"COMMENT ON TABLE {name} IS '{_COMMENTS[name]}'")
     log.info("authorship_affiliations: %d rows from %d authorships (%d distinct strings, %d unresolved)",
              table.num_rows, len(rows), len(by_string), len(unresolved))

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from etl.duckdb_tables import replace_table
 from etl.people.history import (
     SOURCE_ORCID,
     SOURCE_PROFILE,
@@ -93,11 +94,7 @@ def build_person_education(con: duckdb.DuckDBPyConnection, lookup: InstitutionLo
         for name, value in values.items():
             columns[name].append(value)
     table = pa.table({name: pa.array(columns[name], kind) for name, kind in COLUMNS})
-    con.register("_education_arrow", table)
-    try:
-        con.execute("CREATE OR REPLACE TABLE person_education AS SELECT * FROM _education_arrow")
-    finally:
-        con.unregister("_education_arrow")
+    replace_table(con, "person_education", table)
     figures = {"rows": table.num_rows, "by_source_stage": dict(sorted(stages.items()))}
     log.info("person_education: %s", figures)
     return figures

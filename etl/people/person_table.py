@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from etl.duckdb_tables import replace_table
 from etl.people.ids import derived_id
 from etl.people.records import AuthorRow
 from etl.people.resolve import resolve_with_report
@@ -146,14 +147,6 @@ def person_rows(authorships: list[Authorship], mapping: dict[str, str]) -> dict[
     return columns
 
 
-def _replace_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
-    con.register("_people_arrow", table)
-    try:
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _people_arrow")  # noqa: S608 - our constants
-    finally:
-        con.unregister("_people_arrow")
-
-
 def remember_ids(con: duckdb.DuckDBPyConnection, mapping: dict[str, str]) -> None:
     """Upsert this build's authorship → person map; rows of authorships no longer present are kept."""
     now = datetime.now(UTC)
@@ -189,7 +182,7 @@ def build_persons(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     several = persons_with_several_ids(authorships, mapping)
     for person, kinds in several.items():
         log.error("persons: %s carries several strong ids %s (two people merged)", person, kinds)
-    _replace_table(con, "authorship_persons", pa.table({
+    replace_table(con, "authorship_persons", pa.table({
         "conference": pa.array([a.conference for a in authorships], pa.string()),
         "year": pa.array([a.year for a in authorships], pa.int32()),
         "paper_id": pa.array([a.paper_id for a in authorships], pa.string()),
@@ -197,7 +190,7 @@ def build_persons(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "person_id": pa.array([mapping[a.key] for a in authorships], pa.string()),
     }))
     columns = person_rows(authorships, mapping)
-    _replace_table(con, "persons_core", pa.table({
+    replace_table(con, "persons_core", pa.table({
         "person_id": pa.array(columns["person_id"], pa.string()),
         "name": pa.array(columns["name"], pa.string()),
         "openreview_id": pa.array(columns["openreview_id"], pa.string()),

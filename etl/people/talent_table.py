@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from etl.duckdb_tables import replace_table
 from etl.people.corrections import Correction, corrections_path, read_corrections
 from etl.people.talent_record import (
     HistoryRow,
@@ -137,14 +138,6 @@ def build_records(con: duckdb.DuckDBPyConnection, corrections: list[Correction]
     return records, applied_lines
 
 
-def _write(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, cast_sql: str = "*") -> None:
-    con.register("_talent_arrow", table)
-    try:
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {cast_sql} FROM _talent_arrow")  # noqa: S608
-    finally:
-        con.unregister("_talent_arrow")
-
-
 def correction_problem(correction: Correction, known_persons: set[str],
                        record_years: dict[str, set[int]]) -> str | None:
     """Why a correction cannot apply, or None: its own problem, an unknown person, or a missing year."""
@@ -162,7 +155,7 @@ def write_corrections_table(con: duckdb.DuckDBPyConnection, corrections: list[Co
                             record_years: dict[str, set[int]] | None = None) -> None:
     record_years = record_years or {}
     problems = [correction_problem(c, known_persons, record_years) for c in corrections]
-    _write(con, "analyst_corrections", pa.table({
+    replace_table(con, "analyst_corrections", pa.table({
         "line_no": pa.array([c.line_no for c in corrections], pa.int32()),
         "person_id": pa.array([c.person_id for c in corrections], pa.string()),
         "field": pa.array([c.field for c in corrections], pa.string()),
@@ -187,7 +180,7 @@ def build_talent_records(con: duckdb.DuckDBPyConnection, path: Path | None = Non
         "evidence": [r.evidence_json() for r in records],
         "confidence": pa.array([r.confidence for r in records], pa.float64()),
     })
-    _write(con, "talent_records", table, "* REPLACE (year::INTEGER AS year, evidence::JSON AS evidence)")
+    replace_table(con, "talent_records", table, select="* REPLACE (year::INTEGER AS year, evidence::JSON AS evidence)")
     known = {person for (person,) in con.execute("SELECT person_id FROM persons_core").fetchall()}
     record_years: dict[str, set[int]] = defaultdict(set)
     for r in records:

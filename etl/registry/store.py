@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from etl.duckdb_tables import replace_table
 from etl.registry.model import Registry
 from etl.registry.paths import REGISTRY_DATA_DIR, cache_dir
 
@@ -111,12 +112,7 @@ def write_registry_tables(con: duckdb.DuckDBPyConnection, registry: Registry | N
     registry = registry or load_registry()
     counts: dict[str, int] = {}
     for table_name, table in registry_arrow_tables(registry).items():
-        con.register("_registry_arrow", table)
-        try:
-            # table names come from our own constant dict above, never from input
-            con.execute(f"CREATE OR REPLACE TABLE {table_name} AS SELECT * FROM _registry_arrow")  # noqa: S608
-        finally:
-            con.unregister("_registry_arrow")
+        replace_table(con, table_name, table)
         con.execute(f"COMMENT ON TABLE {table_name} IS '{_COMMENTS[table_name]}'")
         counts[table_name] = table.num_rows
     return counts

@@ -12,6 +12,7 @@ import logging
 import duckdb
 import pyarrow as pa
 
+from etl.duckdb_tables import replace_table
 from etl.presentations import PaperRef, match_presentations
 from warehouse.build import BuildReport
 
@@ -48,13 +49,9 @@ def _refs(rows: list[tuple]) -> dict[tuple[str, int], list[PaperRef]]:
     return grouped
 
 
-def _replace_table(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple], schema: pa.Schema) -> None:
+def _write_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple], schema: pa.Schema) -> None:
     table = pa.table({field.name: [row[i] for row in rows] for i, field in enumerate(schema)}, schema=schema)
-    con.register("incoming_rows", table)
-    try:
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM incoming_rows")  # noqa: S608 - fixed names
-    finally:
-        con.unregister("incoming_rows")
+    replace_table(con, name, table)
 
 
 def run(con: duckdb.DuckDBPyConnection, report: BuildReport) -> None:
@@ -85,8 +82,8 @@ def run(con: duckdb.DuckDBPyConnection, report: BuildReport) -> None:
         if left:
             report.unmatched_feed[key] = [entry.title for entry in left]
             logger.info("%s %s: %d feed papers matched no paper", key[0], key[1], len(left))
-    _replace_table(con, "presentation_matches", matched, MATCH_SCHEMA)
-    _replace_table(con, "presentation_unmatched_keys", unmatched, UNMATCHED_SCHEMA)
+    _write_rows(con, "presentation_matches", matched, MATCH_SCHEMA)
+    _write_rows(con, "presentation_unmatched_keys", unmatched, UNMATCHED_SCHEMA)
     con.execute(
         """CREATE OR REPLACE TABLE presentation_unmatched AS
            SELECT u.conference, u.year, u.feed_paper_id, u.title, f.tier, f.links
