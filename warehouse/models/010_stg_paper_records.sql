@@ -1,16 +1,32 @@
--- stg_paper_records — grain: one row per (source, record_key), the version seen by the newest crawl.
--- Typed columns out of the landed JSON; the authors list stays nested for the core models to unnest.
-CREATE OR REPLACE VIEW stg_paper_records AS
+-- stg_latest_records — grain: one row per (source, record_key), the version seen by the newest crawl.
+-- Every staging view of landed records starts here, so "latest version" means one thing everywhere.
+CREATE OR REPLACE VIEW stg_latest_records AS
 WITH latest_sighting AS (
     SELECT source, record_key, content_sha256, crawl_id
     FROM raw_record_sightings
     QUALIFY row_number() OVER (PARTITION BY source, record_key ORDER BY crawl_id DESC) = 1
 )
+SELECT r.source, r.record_key, r.record_type, r.raw_id, s.crawl_id, r.source_url, r.fetched_at, r.data
+FROM latest_sighting s
+JOIN raw_records r USING (source, record_key, content_sha256);
+COMMENT ON VIEW stg_latest_records IS 'Staging: the version of each landed record seen by the newest crawl that saw it.';
+COMMENT ON COLUMN stg_latest_records.source IS 'Spider name.';
+COMMENT ON COLUMN stg_latest_records.record_key IS 'Stable key within the source.';
+COMMENT ON COLUMN stg_latest_records.record_type IS 'paper or profile.';
+COMMENT ON COLUMN stg_latest_records.raw_id IS 'Joins raw_records.raw_id (the version used).';
+COMMENT ON COLUMN stg_latest_records.crawl_id IS 'Newest crawl that saw this record.';
+COMMENT ON COLUMN stg_latest_records.source_url IS 'URL the version was parsed from.';
+COMMENT ON COLUMN stg_latest_records.fetched_at IS 'When the spider landed this version.';
+COMMENT ON COLUMN stg_latest_records.data IS 'The parsed record as landed (JSON).';
+
+-- stg_paper_records — grain: one row per (source, record_key) of a paper, latest version.
+-- Typed columns out of the landed JSON; the authors list stays nested for the core models to unnest.
+CREATE OR REPLACE VIEW stg_paper_records AS
 SELECT
     r.source,
     r.record_key,
     r.raw_id,
-    s.crawl_id,
+    r.crawl_id,
     r.source_url,
     r.fetched_at,
     r.data ->> 'conference' AS conference,
@@ -26,8 +42,7 @@ SELECT
         '[{"position": "INTEGER", "name": "VARCHAR", "institution": "VARCHAR",
            "source_id": "VARCHAR", "email_domain": "VARCHAR"}]'
     ) AS authors
-FROM latest_sighting s
-JOIN raw_records r USING (source, record_key, content_sha256)
+FROM stg_latest_records r
 WHERE r.record_type = 'paper';
 COMMENT ON VIEW stg_paper_records IS 'Staging: latest version of each landed paper record per source, typed.';
 

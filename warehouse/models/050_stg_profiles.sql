@@ -4,12 +4,6 @@
 -- stg_orcid_records / stg_orcid_affiliations — grain: one row per ORCID iD / per education or employment.
 -- Typed views over the landed profile records (spiders openreview_profiles and orcid); no resolution here.
 CREATE OR REPLACE VIEW stg_openreview_profiles AS
-WITH latest_sighting AS (
-    SELECT source, record_key, content_sha256, crawl_id
-    FROM raw_record_sightings
-    WHERE source = 'openreview_profiles'
-    QUALIFY row_number() OVER (PARTITION BY source, record_key ORDER BY crawl_id DESC) = 1
-)
 SELECT
     r.record_key AS requested_id,
     r.data -> 'data' ->> 'profile_id' AS profile_id,
@@ -28,10 +22,9 @@ SELECT
     coalesce(CAST(r.data -> 'data' ->> 'test_data' AS BOOLEAN), false) AS test_data,
     r.source_url,
     r.fetched_at,
-    s.crawl_id
-FROM latest_sighting s
-JOIN raw_records r USING (source, record_key, content_sha256)
-WHERE r.record_type = 'profile';
+    r.crawl_id
+FROM stg_latest_records r
+WHERE r.source = 'openreview_profiles' AND r.record_type = 'profile';
 COMMENT ON VIEW stg_openreview_profiles IS 'Staging: newest landed answer per requested OpenReview profile id (found, hidden or missing), typed.';
 
 CREATE OR REPLACE VIEW stg_profile_history AS
@@ -65,12 +58,6 @@ WHERE profile_id = requested_id OR coalesce(name_similarity, 0) >= 0.85;
 COMMENT ON VIEW stg_authorship_profiles IS 'Staging: the OpenReview profile of each authorship, when the profile answered under the id on the paper or under another id with a matching name.';
 
 CREATE OR REPLACE VIEW stg_orcid_records AS
-WITH latest_sighting AS (
-    SELECT source, record_key, content_sha256, crawl_id
-    FROM raw_record_sightings
-    WHERE source = 'orcid'
-    QUALIFY row_number() OVER (PARTITION BY source, record_key ORDER BY crawl_id DESC) = 1
-)
 SELECT
     r.record_key AS orcid,
     r.data -> 'data' ->> 'status' AS status,
@@ -80,9 +67,8 @@ SELECT
     coalesce(CAST(r.data -> 'data' ->> 'test_data' AS BOOLEAN), false) AS test_data,
     r.source_url,
     r.fetched_at
-FROM latest_sighting s
-JOIN raw_records r USING (source, record_key, content_sha256)
-WHERE r.record_type = 'profile';
+FROM stg_latest_records r
+WHERE r.source = 'orcid' AND r.record_type = 'profile';
 COMMENT ON VIEW stg_orcid_records IS 'Staging: newest landed ORCID record per iD (found or missing), sections still JSON.';
 
 CREATE OR REPLACE VIEW stg_orcid_affiliations AS
