@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from etl.papercopilot_authors import pair_author_slots
 from mirror.titles import normalise_title
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -80,7 +81,7 @@ def openreview_papers_2022() -> tuple[dict[str, Any], ...]:
 
 @dataclass(frozen=True, slots=True)
 class AuthorPosition:
-    """One author of one OpenReview forum, as the ';'-separated columns give it by position."""
+    """One author of one OpenReview forum with the profile fields of their own ``or_profile`` entry."""
 
     name: str
     authorid: str
@@ -94,23 +95,18 @@ class AuthorPosition:
     google_scholar: str
 
 
-_COLUMNS = ("author", "authorids", "or_profile", "aff", "aff_domain", "position", "homepage", "dblp",
-            "orcid", "google_scholar")
-
-
 def _split_columns(row: dict[str, Any]) -> list[AuthorPosition]:
-    """Split a row's columns by position; a value that itself holds ';' (5 rows do) only shifts its own
-    column, so missing cells become "" instead of raising."""
-    columns = {name: (row.get(name) or "").split(";") for name in _COLUMNS}
-    names = [name.strip() for name in columns["author"]] if row.get("author") else []
+    """The row's authors in paper order, each with the profile fields of their own ``or_profile`` entry.
 
-    def cell(column: str, index: int) -> str:
-        values = columns[column]
-        return values[index].strip() if index < len(values) else ""
-
+    The profile columns follow ``or_profile`` order, not the author order: :mod:`etl.papercopilot_authors`
+    pairs them by id (never by index); an author it cannot pair gets empty profile fields.
+    """
+    slots, _unpaired = pair_author_slots(row)
     return [
-        AuthorPosition(name, *(cell(column, index) for column in _COLUMNS[1:]))
-        for index, name in enumerate(names)
+        AuthorPosition(slot.name, slot.authorid, slot.or_profile, slot.get("aff"), slot.get("aff_domain"),
+                       slot.get("position"), slot.get("homepage"), slot.get("dblp"), slot.get("orcid"),
+                       slot.get("google_scholar"))
+        for slot in slots
     ]
 
 
