@@ -17,6 +17,8 @@ from importlib import resources
 
 import duckdb
 
+from warehouse.validate import quarantine_committed
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,6 +28,8 @@ class BuildReport:
     match_methods: dict[str, int] = field(default_factory=dict)
     seconds_by_model: dict[str, float] = field(default_factory=dict)
     notes: dict[str, object] = field(default_factory=dict)
+    quarantined: int = 0  # committed raw rows newly set aside by this build
+    warnings: list[str] = field(default_factory=list)  # what an operator must see (e.g. papers dropped)
 
 
 def model_names() -> list[str]:
@@ -47,6 +51,11 @@ def run_model(con: duckdb.DuckDBPyConnection, name: str, report: BuildReport) ->
 
 def build(con: duckdb.DuckDBPyConnection) -> BuildReport:
     report = BuildReport()
+    # Committed rows that fail their source's schema are set aside first, so no model ever reads one.
+    report.quarantined = quarantine_committed(con)
+    if report.quarantined:
+        logger.warning("build: %d committed raw row(s) fail their schema; quarantined (raw_quarantine) and "
+                       "skipped", report.quarantined)
     for name in model_names():
         logger.debug("building %s", name)
         run_model(con, name, report)
