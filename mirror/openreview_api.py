@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from mirror.fixture_venue import FIXTURE_INVITATION, fixture_notes
 from mirror.page import JSON, Page, json_bytes, json_page
 from mirror.papers_2022 import Paper2022, papers_2022
 from mirror.source_data import OPENREVIEW_AUTHOR_YEARS, openreview_authors
@@ -113,6 +114,7 @@ def note_index() -> NoteIndex:
     for paper in papers_2022():  # already sorted by forum id
         grouped[invitation_of(paper)].append(paper)
     notes = {inv: tuple(build_note(p, n) for n, p in enumerate(papers, 1)) for inv, papers in grouped.items()}
+    notes[FIXTURE_INVITATION] = fixture_notes()  # fictional researchers only; see mirror.fixture_venue
     serialised = {inv: tuple(json_bytes(note) for note in items) for inv, items in notes.items()}
     return NoteIndex(notes, serialised)
 
@@ -269,12 +271,17 @@ def _profile(canonical: str, fields: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def profiles_get_page(query: dict[str, list[str]]) -> Page:
-    """``GET /profiles?id=~X`` (also ``ids=~X,~Y``)."""
+def requested_profile_ids(query: dict[str, list[str]]) -> list[str]:
+    """The ids of ``GET /profiles?id=~X`` (also ``ids=~X,~Y``), in request order."""
     wanted = list(query.get("id", []))
     for value in query.get("ids", []):
         wanted += [item for item in value.split(",") if item]
-    return json_page({"profiles": profile_index().lookup(wanted)})
+    return wanted
+
+
+def profiles_get_page(query: dict[str, list[str]]) -> Page:
+    """``GET /profiles?id=~X`` (also ``ids=~X,~Y``)."""
+    return json_page({"profiles": profile_index().lookup(requested_profile_ids(query))})
 
 
 def profiles_search_page(body: bytes) -> Page:

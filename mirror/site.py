@@ -13,12 +13,12 @@ import re
 from collections.abc import Mapping
 from functools import cache
 
-from mirror.openreview_api import notes_page, profiles_get_page, profiles_search_page
+from mirror.openreview_api import notes_page, profiles_get_page, profiles_search_page, requested_profile_ids
 from mirror.orcid import is_orcid_path, orcid_page
 from mirror.page import TEXT, Page
 from mirror.proceedings_site import proceedings_pages
 from mirror.source_data import PROCEEDINGS_YEARS
-from mirror.test_profiles import overlay_profiles_page
+from mirror.test_profiles import overlay_profiles_page, requested_ids
 from mirror.virtual_feed import FEED_YEARS, feed_pages
 
 CONTROL_PREFIX = "/_mirror/"
@@ -52,7 +52,7 @@ def resolve(method: str, path: str, query: Mapping[str, list[str]], body: bytes 
         if path == "/notes":
             return notes_page(dict(query))
         if path == "/profiles":
-            return overlay_profiles_page(profiles_get_page(dict(query)), list(query.get("id", [])))
+            return overlay_profiles_page(profiles_get_page(dict(query)), requested_profile_ids(dict(query)))
         if is_orcid_path(path):
             return orcid_page(path)
         year = _static_year(path)
@@ -60,5 +60,5 @@ def resolve(method: str, path: str, query: Mapping[str, list[str]], body: bytes 
             return site_pages(year).get(path)
         return None
     if method == "POST" and path == "/profiles/search":
-        return overlay_profiles_page(profiles_search_page(body))
+        return overlay_profiles_page(profiles_search_page(body), requested_ids(body))
     return None

@@ -38,6 +38,7 @@ class PaperRecord:
     decision: str | None = None
     authors: list[AuthorRecord] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)
+    test_data: bool = False  # a fictional paper of the mirror's TalentFixture venue; never study data
 
     record_type = "paper"
 
@@ -46,7 +47,11 @@ class PaperRecord:
         return f"{self.conference}/{self.year}/{self.paper_id}"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The landed form; ``test_data`` appears only when true, so real records keep their content hash."""
+        data = asdict(self)
+        if not self.test_data:
+            del data["test_data"]
+        return data
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mirror.openreview_api import profile_index
-from mirror.test_profiles import hidden_ids, override_ids
+from mirror.test_profiles import fictional_profile_ids, hidden_ids
 from scrapers.spiders.base import SpiderArgumentError
 from scrapers.spiders.openreview_profiles import OpenReviewProfilesSpider, read_ids
 from scrapers.spiders.orcid import OrcidSpider
@@ -36,7 +36,7 @@ def profile_crawl(mirror_server, tmp_path_factory) -> tuple[CrawlRun, CrawlRun, 
     root = tmp_path_factory.mktemp("profiles")
     ids_file = root / "ids.txt"
     alias, _ = _alias()
-    ids_file.write_text("# test ids\n" + "\n".join([*override_ids(), *hidden_ids(), alias, MISSING]) + "\n")
+    ids_file.write_text("# test ids\n" + "\n".join([*fictional_profile_ids(), *hidden_ids(), alias, MISSING]) + "\n")
     settings = {**mirror_settings(mirror_server.base_url), "ORCID_API_URL": mirror_server.base_url}
     profiles = run_crawl("openreview_profiles", {"ids_file": str(ids_file), "batch_size": "3"}, root / "landing",
                          settings=settings)
@@ -50,7 +50,7 @@ def test_every_requested_id_lands_one_record(profile_crawl) -> None:
     assert profiles.returncode == 0
     records = _records(profiles)
     alias, canonical = _alias()
-    assert set(records) == {*override_ids(), *hidden_ids(), alias, MISSING}
+    assert set(records) == {*fictional_profile_ids(), *hidden_ids(), alias, MISSING}
     assert records[alias]["data"]["profile_id"] == canonical
     assert profiles.stats["profiles/requested"] == len(records)
     assert profiles.stats["profiles/looked_up_alone"] == 3  # the alias, the hidden and the missing id
@@ -67,7 +67,7 @@ def test_hidden_and_missing_profiles_are_recorded(profile_crawl) -> None:
 
 def test_test_profiles_carry_dated_history(profile_crawl) -> None:
     profiles, _, _ = profile_crawl
-    ren = _records(profiles)["~Hongyu_Ren1"]["data"]
+    ren = _records(profiles)["~Ada_Fixture1"]["data"]
     assert ren["test_data"] is True
     assert [(h["position"], h["start"], h["end"]) for h in ren["history"]] == [
         ("PhD student", 2018, None), ("Undergrad student", 2014, 2018)]
@@ -80,7 +80,7 @@ def test_no_email_address_in_any_landing_file(profile_crawl) -> None:
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert not EMAIL.search(text), f"{path.name}: {EMAIL.search(text)}"
-    ren = _records(next(r for r in profile_crawl[:2] if r.spider == "openreview_profiles"))["~Hongyu_Ren1"]
+    ren = _records(next(r for r in profile_crawl[:2] if r.spider == "openreview_profiles"))["~Ada_Fixture1"]
     assert ren["data"]["email_domains"] == ["cs.stanford.edu"]  # the unmasked test address, cut to its domain
 
 
@@ -117,3 +117,23 @@ def test_spider_arguments_are_validated(tmp_path) -> None:
         OrcidSpider(ids="0000-0002-7319-2193")
     with pytest.raises(SpiderArgumentError, match="give ids"):
         OrcidSpider()
+
+
+def test_fictional_researchers_join_no_real_authorship() -> None:
+    """Issue 9, finding 3: test people are invented, so no real paper can carry their invented facts."""
+    from mirror.source_data import OPENREVIEW_AUTHOR_YEARS, openreview_authors
+    test_ids = {*fictional_profile_ids(), *hidden_ids()}
+    real_ids = {value for year in OPENREVIEW_AUTHOR_YEARS for authors in openreview_authors(year).values()
+                for author in authors for value in (author.authorid, author.or_profile)}
+    assert test_ids and not test_ids & real_ids
+    assert not test_ids & set(profile_index().aliases)
+
+
+def test_fixture_venue_papers_are_test_data(mirror, tmp_path) -> None:
+    run = run_crawl("openreview", {"conference": "talentfixture", "venue": "TalentFixture.cc", "year": "2022"},
+                    tmp_path / "landing", settings=mirror_settings(mirror.base_url))
+    assert run.returncode == 0
+    papers = _records(run)
+    assert len(papers) == 2 and all(paper["test_data"] is True for paper in papers.values())
+    authors = {author["source_id"] for paper in papers.values() for author in paper["authors"]}
+    assert set(fictional_profile_ids()) <= authors

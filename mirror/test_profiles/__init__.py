@@ -1,8 +1,11 @@
-"""Fictional test profiles layered over the mirrored OpenReview profiles (see README.md here).
+"""Fictional test researchers served beside the mirrored OpenReview profiles (see README.md here).
 
-The mirrored profiles come from a crawl that kept one undated position per author; these overrides give a
-few real 2022 profile ids a dated, invented history and an invented ORCID iD, and hide one profile, so the
-pipeline's education and career paths run end to end offline.
+The mirrored profiles are real people with one undated position each. To exercise dated histories, ORCID
+records and hidden profiles offline, this folder holds a few invented people with invented ids
+(``~Ada_Fixture1`` …) and invented ORCID iDs. Their ids and names appear in no real author list, so a crawl
+that starts from real authorships never reaches them: only a test that asks for them by id (or crawls the
+fictional ``TalentFixture.cc`` venue, see :mod:`mirror.fixture_venue`) does. Every document they are served
+in carries ``"_test_data": true``.
 """
 
 from __future__ import annotations
@@ -19,44 +22,51 @@ FOLDER = Path(__file__).parent
 
 
 @cache
-def _overrides() -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
+def _document() -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
     document = json.loads((FOLDER / "openreview_profiles.json").read_text(encoding="utf-8"))
-    overrides = {item["id"]: item for item in document["overrides"]}
+    profiles = {item["id"]: item for item in document["profiles"]}
     hidden = frozenset(item["id"] for item in document["hidden"])
-    return overrides, hidden
+    return profiles, hidden
 
 
 def hidden_ids() -> frozenset[str]:
-    return _overrides()[1]
+    return _document()[1]
 
 
-def override_ids() -> tuple[str, ...]:
-    return tuple(_overrides()[0])
+def fictional_profile_ids() -> tuple[str, ...]:
+    return tuple(_document()[0])
 
 
-def apply_override(profile: dict[str, Any]) -> dict[str, Any]:
-    """The profile with its test override's content fields replaced (others kept as mirrored)."""
-    override = _overrides()[0].get(profile.get("id", ""))
-    if override is None:
-        return profile
-    merged = copy.deepcopy(profile)
-    merged["content"].update(copy.deepcopy(override["content"]))
-    merged["_test_data"] = True
-    return merged
+def test_profile(profile_id: str) -> dict[str, Any] | None:
+    """The served profile of one fictional researcher (a fresh copy), or None for any other id."""
+    item = _document()[0].get(profile_id)
+    if item is None:
+        return None
+    return {"id": profile_id, "active": True, "_test_data": True, "content": copy.deepcopy(item["content"])}
 
 
-def overlay_profiles_page(page: Page, requested: list[str] | None = None) -> Page:
-    """A profiles page with test overrides applied and hidden profiles removed.
+def requested_ids(body: bytes) -> list[str]:
+    """The ids a ``POST /profiles/search`` body asks for (empty when it is not the expected shape)."""
+    try:
+        ids = json.loads(body or b"{}").get("ids", [])
+    except (ValueError, AttributeError):
+        return []
+    return [item for item in ids if isinstance(item, str)] if isinstance(ids, list) else []
+
+
+def overlay_profiles_page(page: Page, requested: list[str]) -> Page:
+    """A profiles page with the requested fictional researchers added and hidden profiles removed.
 
     A single-id ``GET`` of a hidden profile answers 403 as the real API does for guests.
     """
     if page.status != 200:
         return page
-    overrides, hidden = _overrides()
-    if requested is not None and len(requested) == 1 and requested[0] in hidden:
+    profiles, hidden = _document()
+    if len(requested) == 1 and requested[0] in hidden:
         return json_page({"name": "ForbiddenError", "status": 403, "message": "Profile is not public"}, status=403)
-    profiles = page.json().get("profiles", [])
-    if not any(p.get("id") in overrides or p.get("id") in hidden for p in profiles):
+    wanted = [test_profile(item) for item in dict.fromkeys(requested) if item in profiles]
+    served = page.json().get("profiles", [])
+    if not wanted and not any(p.get("id") in hidden for p in served):
         return page
-    kept = [apply_override(p) for p in profiles if p.get("id") not in hidden]
-    return json_page({"profiles": kept})
+    kept = [p for p in served if p.get("id") not in hidden and p.get("id") not in profiles]
+    return json_page({"profiles": kept + [p for p in wanted if p is not None]})

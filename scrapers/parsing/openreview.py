@@ -134,4 +134,5 @@ def note_to_paper(note: dict, conference: str, venue: str, year: int) -> PaperRe
         decision=venue_text,
         authors=authors,
         links={"forum_url": f"https://openreview.net/forum?id={note.get('forum') or note_id}"},
+        test_data=note.get("_test_data") is True,
     )
