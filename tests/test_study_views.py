@@ -3,7 +3,8 @@
 The inputs mimic what the affiliation (040–049) and people (050–069) models produce, so these tests run
 before those models exist. Five persons at NeurIPS 2022: p1 CN→US→US (oral), p2 CN→CN→CN (poster), p3
 IN+US→US→US/GB with split affiliations (poster), p4 all unknown (poster), p5 US→US→US (oral and poster,
-no education rows so talent_records fills in).
+no education rows so talent_records fills in). Everyone has a main-track paper unless a test says otherwise;
+the education rows are undated degrees observed for 2022 (so they count for 2022 only).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ study = importlib.import_module("warehouse.models.070_study_views")
 INPUT_DDL = """
 CREATE TABLE talent_records (conference VARCHAR, year INTEGER, person_id VARCHAR, name VARCHAR, tier VARCHAR,
     undergrad_country VARCHAR, grad_country VARCHAR, work_country VARCHAR, work_institution_id VARCHAR,
-    sector VARCHAR, evidence VARCHAR, confidence DOUBLE);
+    sector VARCHAR, evidence VARCHAR, confidence DOUBLE, track VARCHAR, tracks VARCHAR[], main_track_tier VARCHAR,
+    test_data BOOLEAN DEFAULT false);
 CREATE TABLE authorship_persons (conference VARCHAR, year INTEGER, paper_id VARCHAR, author_position INTEGER,
     person_id VARCHAR);
 CREATE TABLE authorship_affiliations (conference VARCHAR, year INTEGER, paper_id VARCHAR,
@@ -29,7 +31,8 @@ CREATE TABLE authorship_affiliations (conference VARCHAR, year INTEGER, paper_id
     method VARCHAR);
 CREATE TABLE person_education (person_id VARCHAR, stage VARCHAR, institution_id VARCHAR,
     institution_name VARCHAR, country_code VARCHAR, start_year INTEGER, end_year INTEGER, source VARCHAR,
-    method VARCHAR, confidence DOUBLE);
+    method VARCHAR, confidence DOUBLE, is_degree BOOLEAN DEFAULT true, observed_year INTEGER DEFAULT 2022,
+    counts_from_year INTEGER, counts_to_year INTEGER);
 CREATE TABLE institutions (institution_id VARCHAR, name VARCHAR, country_code VARCHAR, type VARCHAR,
     parent_id VARCHAR, source VARCHAR);
 """
@@ -72,12 +75,24 @@ INSTITUTIONS = [
 ]
 
 
+EDUCATION_COLUMNS = ("person_id, stage, institution_id, institution_name, country_code, start_year, end_year, "
+                     "source, method, confidence")
+
+
+def refresh_counts(con: duckdb.DuckDBPyConnection) -> None:
+    """The years each person_education row counts for, by the rule of etl.people.history.counts_for_years."""
+    con.execute("""UPDATE person_education SET
+                       counts_from_year = coalesce(start_year, end_year, observed_year),
+                       counts_to_year = CASE WHEN start_year IS NULL AND end_year IS NULL THEN observed_year END""")
+
+
 def make_inputs(con: duckdb.DuckDBPyConnection, *, optional: bool = True) -> None:
     """Create the input tables (only talent_records when ``optional`` is False) with the rows above."""
     con.execute(INPUT_DDL)
     con.executemany(
-        "INSERT INTO talent_records VALUES ('neurips', 2022, ?, ?, ?, ?, ?, ?, ?, 'academia', 'test', 0.9)",
-        [(pid, pid.upper(), tier, u, g, w, inst) for pid, tier, u, g, w, inst in TALENT],
+        "INSERT INTO talent_records VALUES ('neurips', 2022, ?, ?, ?, ?, ?, ?, ?, 'academia', 'test', 0.9, "
+        "'main', ['main'], ?, false)",
+        [(pid, pid.upper(), tier, u, g, w, inst, tier) for pid, tier, u, g, w, inst in TALENT],
     )
     if not optional:
         con.execute("DROP TABLE authorship_persons; DROP TABLE authorship_affiliations; "
@@ -88,8 +103,10 @@ def make_inputs(con: duckdb.DuckDBPyConnection, *, optional: bool = True) -> Non
         "INSERT INTO authorship_affiliations VALUES ('neurips', 2022, ?, ?, ?, ?, ?, 0.9, 'test')", AFFILIATIONS
     )
     con.executemany(
-        "INSERT INTO person_education VALUES (?, ?, NULL, NULL, ?, NULL, NULL, 'test', 'test', 0.9)", EDUCATION
+        f"INSERT INTO person_education ({EDUCATION_COLUMNS}) VALUES (?, ?, NULL, NULL, ?, NULL, NULL, 'test', 'test', "
+        "0.9)", EDUCATION
     )
+    refresh_counts(con)
     con.executemany("INSERT INTO institutions VALUES (?, ?, ?, 'education', NULL, 'test')", INSTITUTIONS)
 
 
@@ -110,39 +127,40 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -
 
 
 def test_population_has_tier_all_and_each_presented_tier(con):
-    assert rows(con, "SELECT tier, count(*) FROM study_population GROUP BY tier ORDER BY tier") == [
+    assert rows(con, "SELECT tier, count(*) FROM study_population WHERE track = 'all' GROUP BY tier ORDER BY tier") == [
         ("all", 5), ("oral", 2), ("poster", 4)]
 
 
 def test_work_country_whole_and_fractional(con):
     got = rows(con, """SELECT country_code, n_persons, share, n_fractional, share_fractional, n, n_known,
                               coverage, coverage_fractional
-                       FROM study_work_country WHERE tier = 'all' ORDER BY country_code""")
+                       FROM study_work_country WHERE tier = 'all' AND track = 'all' ORDER BY country_code""")
     assert got == [
         ("CN", 1, 0.25, 1.0, 0.25, 5, 4, 0.8, 0.8),
         ("GB", 0, 0.0, 0.5, 0.125, 5, 4, 0.8, 0.8),
         ("US", 3, 0.75, 2.5, 0.625, 5, 4, 0.8, 0.8),
     ]
-    assert rows(con, "SELECT country_code, n_persons, n FROM study_work_country WHERE tier = 'oral'") == [
+    assert rows(con, "SELECT country_code, n_persons, n FROM study_work_country "
+                     "WHERE tier = 'oral' AND track = 'all'") == [
         ("US", 2, 2)]
 
 
 def test_origin_country_splits_dual_degrees(con):
     got = rows(con, """SELECT country_code, n_persons, n_fractional, n_known, coverage
-                       FROM study_origin_country WHERE tier = 'all' ORDER BY country_code""")
+                       FROM study_origin_country WHERE tier = 'all' AND track = 'all' ORDER BY country_code""")
     assert got == [("CN", 2, 2.0, 4, 0.8), ("IN", 1, 0.5, 4, 0.8), ("US", 1, 1.5, 4, 0.8)]
 
 
 def test_grad_country_prefers_phd_over_masters(con):
     got = rows(con, """SELECT country_code, n_persons, n_fractional FROM study_grad_country
-                       WHERE tier = 'all' ORDER BY country_code""")
+                       WHERE tier = 'all' AND track = 'all' ORDER BY country_code""")
     assert got == [("CN", 1, 1.0), ("US", 3, 3.0)]
 
 
 def test_work_institution_top25_ranks_and_names(con):
     got = rows(con, """SELECT rank, institution_id, institution_name, country_code, n_persons, n_fractional,
                               n_known, coverage
-                       FROM study_work_institution_top25 WHERE tier = 'all' ORDER BY rank""")
+                       FROM study_work_institution_top25 WHERE tier = 'all' AND track = 'all' ORDER BY rank""")
     assert got == [
         (1, "i_mit", "Massachusetts Institute of Technology", "US", 2, 1.75, 4, 0.8),
         (2, "i_tsinghua", "Tsinghua University", "CN", 1, 1.0, 4, 0.8),
@@ -153,7 +171,7 @@ def test_work_institution_top25_ranks_and_names(con):
 
 def test_flows_whole_and_fractional(con):
     got = rows(con, """SELECT origin_country, grad_country, work_country, n_persons, n_fractional, n_known, coverage
-                       FROM study_flows WHERE tier = 'all' ORDER BY ALL""")
+                       FROM study_flows WHERE tier = 'all' AND track = 'all' ORDER BY ALL""")
     assert got == [
         ("CN", "CN", "CN", 1, 1.0, 4, 0.8),
         ("CN", "US", "US", 1, 1.0, 4, 0.8),
@@ -162,14 +180,16 @@ def test_flows_whole_and_fractional(con):
         ("US", "US", "GB", 0, 0.25, 4, 0.8),
         ("US", "US", "US", 1, 1.25, 4, 0.8),
     ]
-    total = rows(con, "SELECT sum(n_fractional) FROM study_flows WHERE tier = 'all'")[0][0]
+    total = rows(con, "SELECT sum(n_fractional) FROM study_flows WHERE tier = 'all' AND track = 'all'")[0][0]
     assert total == pytest.approx(4.0)
 
 
 def set_grad_end_years(con: duckdb.DuckDBPyConnection, ends: dict[str, int | None]) -> None:
+    """Date the PhD rows (begun 2016, ended as given): a dated row counts from its start on."""
     for person_id, end_year in ends.items():
-        con.execute("UPDATE person_education SET end_year = ? WHERE person_id = ? AND stage = 'phd'",
+        con.execute("UPDATE person_education SET start_year = 2016, end_year = ? WHERE person_id = ? AND stage = 'phd'",
                     [end_year, person_id])
+    refresh_counts(con)
 
 
 def test_stay_rates_count_only_finished_graduates(con):
@@ -179,12 +199,12 @@ def test_stay_rates_count_only_finished_graduates(con):
     got = rows(con, """SELECT grad_country, n_grad, n_stayed, stay_rate, n_grad_fractional, n_stayed_fractional,
                               stay_rate_fractional, n_grad_total, coverage_in_country, n_enrolled,
                               n_enrolled_in_country, n_status_unknown, n, n_known, coverage
-                       FROM study_stay_rates WHERE tier = 'all' ORDER BY grad_country""")
+                       FROM study_stay_rates WHERE tier = 'all' AND track = 'all' ORDER BY grad_country""")
     assert got == [
         ("CN", 0, 0, None, 0.0, 0.0, None, 0, None, 1, 1, 0, 5, 2, 0.4),
         ("US", 2, 2, 1.0, 2.0, 1.5, 0.75, 2, 1.0, 0, 0, 1, 5, 2, 0.4),
     ]
-    assert rows(con, """SELECT person_id, grad_status FROM study_population WHERE tier = 'all'
+    assert rows(con, """SELECT person_id, grad_status FROM study_population WHERE tier = 'all' AND track = 'all'
                         ORDER BY person_id""") == [
         ("p1", "graduated"), ("p2", "enrolled"), ("p3", "graduated"), ("p4", None), ("p5", None)]
 
@@ -192,13 +212,13 @@ def test_stay_rates_count_only_finished_graduates(con):
 def test_stage_ending_after_the_conference_year_is_still_enrolled(con):
     set_grad_end_years(con, {"p1": 2023, "p3": 2022})  # 2022 conference: p3 finished that year, p1 not yet
     got = rows(con, """SELECT grad_country, n_grad, n_stayed, n_enrolled, n_enrolled_in_country
-                       FROM study_stay_rates WHERE tier = 'all' ORDER BY grad_country""")
+                       FROM study_stay_rates WHERE tier = 'all' AND track = 'all' ORDER BY grad_country""")
     assert got == [("CN", 0, 0, 1, 1), ("US", 1, 1, 1, 1)]
 
 
 def test_stay_rates_without_dated_education_have_no_graduates(con):
     got = rows(con, """SELECT grad_country, n_grad, stay_rate, n_enrolled, n_status_unknown, n_known, coverage
-                       FROM study_stay_rates WHERE tier = 'all' ORDER BY grad_country""")
+                       FROM study_stay_rates WHERE tier = 'all' AND track = 'all' ORDER BY grad_country""")
     assert got == [("CN", 0, None, 1, 0, 0, 0.0), ("US", 0, None, 2, 1, 0, 0.0)]
 
 
@@ -226,10 +246,10 @@ def test_analyst_corrections_reach_the_fractional_views():
     assert [r[2:] for r in shares if r[0] == "p3" and r[1] == "work_institution"] == [
         ("i_deepmind", 0.5), ("i_google", 0.5)]
     work = rows(con, """SELECT country_code, n_persons, n_fractional FROM study_work_country
-                        WHERE tier = 'all' ORDER BY country_code""")
+                        WHERE tier = 'all' AND track = 'all' ORDER BY country_code""")
     assert work == [("CN", 1, 1.0), ("FR", 1, 1.0), ("US", 2, 2.0)]
     flows = rows(con, """SELECT origin_country, grad_country, work_country, n_fractional FROM study_flows
-                         WHERE tier = 'all' AND n_fractional > 0 ORDER BY ALL""")
+                         WHERE tier = 'all' AND track = 'all' AND n_fractional > 0 ORDER BY ALL""")
     assert ("JP", "CN", "CN", 1.0) in flows
     assert not [f for f in flows if f[0] == "CN" and f[1] == "US"]  # p1's graduate country is now unknown
 
@@ -237,7 +257,7 @@ def test_analyst_corrections_reach_the_fractional_views():
 def test_outside_origin_total_and_by_country(con):
     got = rows(con, """SELECT origin_country, n_known, n_outside, share_outside, n_known_fractional,
                               n_outside_fractional, share_outside_fractional, n, coverage
-                       FROM study_outside_origin WHERE tier = 'all' ORDER BY origin_country""")
+                       FROM study_outside_origin WHERE tier = 'all' AND track = 'all' ORDER BY origin_country""")
     assert got == [
         ("CN", 2, 1, 0.5, 2.0, 1.0, 0.5, 5, 0.8),
         ("IN", 1, 1, 1.0, 0.5, 0.5, 1.0, 5, 0.8),
@@ -261,9 +281,9 @@ def test_optional_inputs_absent_falls_back_to_whole_counts():
     study.run(con, report)
     assert len(report.notes["study_views"]["missing_inputs"]) == 3
     got = rows(con, """SELECT country_code, n_persons, n_fractional FROM study_work_country
-                       WHERE tier = 'all' ORDER BY country_code""")
+                       WHERE tier = 'all' AND track = 'all' ORDER BY country_code""")
     assert got == [("CN", 1, 1.0), ("US", 3, 3.0)]
-    names = rows(con, "SELECT institution_name FROM study_work_institution_top25 WHERE tier = 'all'")
+    names = rows(con, "SELECT institution_name FROM study_work_institution_top25 WHERE tier = 'all' AND track = 'all'")
     assert {name for (name,) in names} == {None}
 
 
@@ -283,9 +303,11 @@ def test_absent_talent_records_skips_and_drops_stale_views(caplog):
 def test_graduate_stages_begun_after_the_conference_year_do_not_count():
     con = duckdb.connect()
     make_inputs(con)
-    con.execute("INSERT INTO person_education VALUES ('p2', 'phd', NULL, NULL, 'GB', 2030, NULL, 't', 't', 0.9), "
+    con.execute(f"INSERT INTO person_education ({EDUCATION_COLUMNS}) VALUES "
+                "('p2', 'phd', NULL, NULL, 'GB', 2030, NULL, 't', 't', 0.9), "
                 "('p1', 'masters', NULL, NULL, 'FR', 2015, 2017, 't', 't', 0.9)")
     con.execute("UPDATE person_education SET start_year = 2024 WHERE person_id = 'p1' AND stage = 'phd'")
+    refresh_counts(con)
     study.run(con, BuildReport())
     got = rows(con, """SELECT person_id, value, share FROM study_person_shares
                        WHERE dimension = 'grad_country' AND person_id IN ('p1', 'p2') ORDER BY ALL""")
@@ -298,4 +320,43 @@ def test_outside_origin_keeps_its_total_row_when_no_origin_is_known():
     con.execute("UPDATE talent_records SET undergrad_country = NULL")
     study.run(con, BuildReport())
     assert rows(con, """SELECT origin_country, n_known, share_outside, n, coverage FROM study_outside_origin
-                        WHERE tier = 'all'""") == [("all", 0, None, 5, 0.0)]
+                        WHERE tier = 'all' AND track = 'all'""") == [("all", 0, None, 5, 0.0)]
+
+
+def test_track_main_leaves_out_datasets_and_benchmarks_only_persons():
+    # p4 published only in Datasets & Benchmarks; p1's oral was a D&B paper, their main-track paper a poster.
+    con = duckdb.connect()
+    make_inputs(con)
+    con.execute("UPDATE talent_records SET track = 'datasets_and_benchmarks', tracks = ['datasets_and_benchmarks'], "
+                "main_track_tier = NULL WHERE person_id = 'p4'")
+    con.execute("UPDATE talent_records SET tracks = ['datasets_and_benchmarks', 'main'], main_track_tier = 'poster' "
+                "WHERE person_id = 'p1'")
+    study.run(con, BuildReport())
+    population = rows(con, """SELECT track, tier, count(*) FROM study_population GROUP BY ALL ORDER BY ALL""")
+    assert population == [("all", "all", 5), ("all", "oral", 2), ("all", "poster", 4),
+                          ("main", "all", 4), ("main", "oral", 1), ("main", "poster", 4)]
+    work = rows(con, """SELECT track, n, n_known, coverage FROM study_work_country
+                        WHERE tier = 'all' AND country_code = 'US' ORDER BY track""")
+    assert work == [("all", 5, 4, 0.8), ("main", 4, 4, 1.0)]
+    for view in ("study_origin_country", "study_grad_country", "study_flows", "study_stay_rates",
+                 "study_outside_origin", "study_work_institution_top25"):
+        tracks = {track for (track,) in rows(con, f"SELECT DISTINCT track FROM {view}")}  # noqa: S608
+        assert tracks == {"all", "main"}, view
+
+
+def test_education_that_is_no_degree_or_observed_another_year_does_not_count():
+    con = duckdb.connect()
+    make_inputs(con)
+    # p1's PhD row is a "PhD student" position at a company (no degree); p2's rows were observed for 2019.
+    con.execute("UPDATE person_education SET is_degree = false WHERE person_id = 'p1' AND stage = 'phd'")
+    con.execute("UPDATE person_education SET observed_year = 2019 WHERE person_id = 'p2'")
+    refresh_counts(con)
+    study.run(con, BuildReport())
+    shares = rows(con, """SELECT person_id, dimension, value FROM study_person_shares
+                          WHERE dimension IN ('origin_country', 'grad_country') AND person_id IN ('p1', 'p2')
+                          ORDER BY ALL""")
+    # what is left comes from talent_records (share 1), which applies the same rule when it is built
+    assert ("p1", "grad_country", "US") in shares and ("p2", "grad_country", "CN") in shares
+    education = rows(con, """SELECT count(*) FROM study_population
+                             WHERE person_id IN ('p1', 'p2') AND grad_status IS NOT NULL""")
+    assert education == [(0,)]  # no degree row counts for 2022, so whether they finished is unknown

@@ -5,19 +5,23 @@ from __future__ import annotations
 import pytest
 
 from etl.people.corrections import parse_line
-from etl.people.history import HistoryEntry, Resolved, degree_stage, ror_id, stage_entry
+from etl.people.history import HistoryEntry, Resolved, degree_stage, is_degree, ror_id, stage_entry
 from etl.people.talent_record import (
     HistoryRow,
     PaperAffiliation,
     apply_corrections,
     build_record,
+    history_row,
     sector_of,
 )
 
 
 def hist(stage: str, country: str | None, start: int | None, end: int | None, institution: str | None = "I",
-         kind: str | None = "education", confidence: float = 1.0, source: str = "openreview_profile") -> HistoryRow:
-    return HistoryRow(stage, institution, country, kind, start, end, source, "resolver:exact-name", confidence, "~A1")
+         kind: str | None = "education", confidence: float = 1.0, source: str = "openreview_profile",
+         title: str | None = None, observed: int | None = 2022) -> HistoryRow:
+    """A person_education row as history_table writes it (is_degree and counting years by the one rule)."""
+    return history_row(stage, institution, country, kind, start, end, source, "resolver:exact-name", confidence,
+                       "~A1", is_degree=is_degree(stage, kind, title or stage), observed_year=observed)
 
 
 def aff(country: str | None, institution: str | None, weight: float = 1.0, paper: str = "p1",
@@ -35,8 +39,9 @@ CAREER = [
 
 
 def record(year: int, affiliations: list[PaperAffiliation] | None = None, history: list[HistoryRow] = CAREER,
-           latest: bool = False, tiers: list[str | None] | None = None):
-    return build_record("neurips", year, "P1", "Ada", tiers or ["poster"], affiliations or [], history, latest)
+           tiers: list[str | None] | None = None, tracks: list[str | None] | None = None):
+    return build_record("neurips", year, "P1", "Ada", tiers or ["poster"], affiliations or [], history,
+                        tracks=tracks)
 
 
 def test_education_fields_from_history() -> None:
@@ -74,12 +79,14 @@ def test_history_valid_at_the_conference_date_not_the_current_position() -> None
     assert record(2019).work_institution_id == "stanford"  # a PhD student works at the university
 
 
-def test_undated_position_only_for_the_latest_year_and_with_low_confidence() -> None:
-    undated = [hist("faculty", "DE", None, None, "mpi")]
-    assert record(2019, history=undated, latest=False).work_country is None
-    r = record(2019, history=undated, latest=True)
+def test_undated_position_only_for_the_year_it_was_observed_and_with_low_confidence() -> None:
+    # Was: undated positions applied to the person's latest year, whatever year the profile was read for.
+    undated = [hist("faculty", "DE", None, None, "mpi", observed=2022)]
+    assert record(2019, history=undated).work_country is None
+    r = record(2022, history=undated)
     assert r.work_country == "DE" and r.field_confidence["work_country"] == 0.5
     assert r.evidence["work_country"]["method"].startswith("history-undated:")
+    assert (r.work_origin, r.work_observed_year) == ("openreview_profile_history", 2022)
 
 
 def test_unknown_stays_null_and_confidence_zero() -> None:

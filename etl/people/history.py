@@ -8,6 +8,19 @@ resolved institution type, except that ORCID *education* entries carry degree na
 Science", "PhD in Physics") that a position table would read as job titles, so degrees are read first.
 Nothing is guessed: an entry with no recognisable stage stays ``other``, an unresolved institution
 stays NULL.
+
+Which entries are *degrees* and for which conference years they count is decided here, once, and stored
+with each row (``is_degree``, ``counts_from_year``, ``counts_to_year``) so talent records and study views
+read the same rule instead of re-deriving it:
+
+* a degree is an education stage at a degree-granting institution (registry type ``education``); a
+  "PhD student" position at a company, research lab or unresolved institution says where the person
+  worked, not which institution awards the degree, and intern/visiting/exchange positions are never
+  degrees;
+* a dated entry counts from the year it began (or, with only an end year, from that year) onwards;
+* an undated entry counts only for the conference-year it was observed for (an OpenReview profile
+  crawled for a conference-year's author list): a current position read in 2022 says nothing about 2019.
+  Undated ORCID entries have no such year and never count.
 """
 
 from __future__ import annotations
@@ -20,6 +33,9 @@ from etl.countries import country_code
 from etl.people.stages import stage_for
 
 EDUCATION_STAGES = ("undergrad", "masters", "phd")
+# Registry (ROR) types of institutions that award degrees.
+DEGREE_GRANTING_TYPES = frozenset({"education"})
+_NOT_A_DEGREE_TITLE = re.compile(r"\b(intern(ship)?|visiting|visitor|exchange|guest)\b", re.IGNORECASE)
 SOURCE_PROFILE = "openreview_profile"
 SOURCE_ORCID = "orcid"
 
@@ -29,6 +45,35 @@ _DEGREES = (
     ("undergrad",
      r"\b(bachelor'?s?|b\.? ?sc|b\.? ?s\.?|b\.? ?eng|b\.? ?tech|b\.? ?a\.?|undergrad(uate)?|licence|laurea)\b"),
 )
+
+
+def is_degree(stage: str, institution_type: str | None, title: str | None) -> bool:
+    """True when an entry is evidence of a degree: education stage, degree-granting institution, no intern
+    or visiting title."""
+    return (stage in EDUCATION_STAGES and (institution_type or "").casefold() in DEGREE_GRANTING_TYPES
+            and not _NOT_A_DEGREE_TITLE.search(title or ""))
+
+
+def counts_for_years(start_year: int | None, end_year: int | None, observed_year: int | None
+                     ) -> tuple[int | None, int | None]:
+    """(first, last) conference year for which an entry may be used; last None = open; (None, None) = never.
+
+    Dated: from the start year (else the end year, when only that is known) on. Undated: only the year the
+    entry was observed for.
+    """
+    if start_year is not None:
+        return start_year, None
+    if end_year is not None:
+        return end_year, None
+    if observed_year is not None:
+        return observed_year, observed_year
+    return None, None
+
+
+def counts_in(counts_from_year: int | None, counts_to_year: int | None, year: int) -> bool:
+    """The one test of "usable for this conference year" (the SQL study views apply the same comparison)."""
+    return (counts_from_year is not None and counts_from_year <= year
+            and (counts_to_year is None or year <= counts_to_year))
 
 
 def degree_stage(title: str | None) -> str | None:
@@ -72,6 +117,7 @@ class HistoryEntry:
     start_year: int | None
     end_year: int | None
     ror_id: str | None = None
+    observed_year: int | None = None  # conference-year the (profile) snapshot was read for
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +134,10 @@ class StagedEntry:
     confidence: float
     title: str | None
     source_key: str
+    is_degree: bool = False
+    observed_year: int | None = None
+    counts_from_year: int | None = None
+    counts_to_year: int | None = None
 
 
 def ror_id(identifier: str | None, source: str | None) -> str | None:
@@ -128,8 +178,10 @@ def _education_fallback(title: str | None, institution_type: str | None) -> str:
 
 def stage_entry(entry: HistoryEntry, lookup: InstitutionLookup) -> StagedEntry:
     resolved = resolve_institution(entry, lookup)
+    stage = stage_of(entry, resolved.type)
+    counts_from, counts_to = counts_for_years(entry.start_year, entry.end_year, entry.observed_year)
     return StagedEntry(
-        stage=stage_of(entry, resolved.type),
+        stage=stage,
         institution_id=resolved.institution_id,
         institution_name=resolved.name or entry.institution_name,
         country_code=resolved.country_code,
@@ -141,6 +193,10 @@ def stage_entry(entry: HistoryEntry, lookup: InstitutionLookup) -> StagedEntry:
         confidence=round(resolved.confidence, 3),
         title=entry.title,
         source_key=entry.source_key,
+        is_degree=is_degree(stage, resolved.type, entry.title),
+        observed_year=entry.observed_year,
+        counts_from_year=counts_from,
+        counts_to_year=counts_to,
     )
 
 

@@ -5,6 +5,10 @@
 Every distinct ``position`` value of the NeurIPS 2021 and 2022 author files is listed with its count per
 year and its stages: the keyword rules of ``stages.classify_title`` draft them, ``OVERRIDES`` holds the
 reviewed exceptions. Review the diff of the CSV after a rebuild: it is the mapping the pipeline uses.
+
+A student title at a company ("PhD student" with Microsoft or Bosch as the institution) is an
+industrial placement or internship, not a degree at that company, so its ``stage_company`` is ``other``
+(``company_stage``); which university awards the degree is not in the entry.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections import Counter
 from pathlib import Path
 
 from etl.people.evaluation import AUTHORS_FILE, default_data_dir
+from etl.people.history import EDUCATION_STAGES
 from etl.people.stages import TABLE_COLUMNS, classify_title
 
 YEARS = (2021, 2022)
@@ -29,6 +34,12 @@ OVERRIDES: dict[str, tuple[str, str, str]] = {
     "Adjunct Scientist": ("other", "other", "industry"),
     "Research Scientist (tenured)": ("other", "other", "industry"),
 }
+
+
+def company_stage(stages: tuple[str, str, str]) -> tuple[str, str, str]:
+    """No education stage at a company: a student there is placed, not enrolled (see module docstring)."""
+    stage, academic, company = stages
+    return stage, academic, "other" if company in EDUCATION_STAGES else company
 
 
 def position_counts(data_dir: Path) -> dict[int, Counter[str]]:
@@ -55,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(TABLE_COLUMNS)
     for value in order:
-        stages = OVERRIDES.get(value) or classify_title(value)
+        stages = company_stage(OVERRIDES.get(value) or classify_title(value))
         writer.writerow([value, *(counts[y][value] for y in YEARS), *stages])
     return 0
 

@@ -1,16 +1,24 @@
 """One talent record per person × conference-year, each value with its evidence; unknown stays None.
 
-* ``undergrad_country`` — the origin proxy: the country of the undergraduate entry (begun by that year).
-* ``grad_country`` — the PhD's country, else the master's (begun by that year).
+* ``undergrad_country`` — the origin proxy: the country of an undergraduate *degree* entry that counts
+  for that year; ``grad_country`` — the PhD's country, else the master's. Only entries that are degrees
+  (``is_degree``: an education stage at a degree-granting institution, never a student position at a
+  company or an internship) and that count for the year (``counts_from_year``/``counts_to_year``: a dated
+  entry from its start on, an undated one only for the conference-year it was observed for) are read —
+  the rule lives in ``etl.people.history`` and is stored in ``person_education``.
 * ``work_country`` / ``work_institution_id`` at the conference: the paper's resolved affiliation first
-  (what the author printed that year), else the institution of the email domain the paper lists for the
-  author; else the history entry valid in that year (dated, so profile
-  drift after the conference does not leak back); else, for the person's latest conference-year only,
-  an undated profile position (a profile's current position, read later: low confidence).
-* ``sector`` from the work institution's type; ``tier`` the highest tier of the person's papers that year.
+  (for 2019/2020 what the paper printed; for OpenReview years a profile snapshot of the entry covering
+  the year — ``work_origin`` says which), else the institution of the email domain the paper lists for
+  the author; else the history entry dated to that year; else an undated profile position, only for the
+  conference-year it was observed for (low confidence).
+* ``sector`` from the work institution's type; ``tier`` the highest tier of the person's papers that year;
+  ``track`` 'main' when any of them is a main-track paper (``tracks`` lists all), ``main_track_tier`` the
+  highest tier among the main-track ones.
 
-``confidence`` is the mean confidence of the country fields that are known (0.0 when none is): how sure
-the values we *state* are, which is what a reviewer should look at first.
+Every evidence entry names its ``origin`` (paper, conference_site, openreview_profile_snapshot,
+email_domain_on_paper, openreview_profile_history, orcid, analyst_correction) and the year the value is
+observed for. ``confidence`` is the mean confidence of the country fields that are known (0.0 when none
+is): how sure the values we *state* are, which is what a reviewer should look at first.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from etl.people.corrections import Correction
+from etl.people.history import counts_for_years, counts_in
 from scrapers.items import TIER_RANK
 
 SECTOR_OF_TYPE = {
@@ -52,6 +61,8 @@ class PaperAffiliation:
     confidence: float
     method: str
     source: str = "authorship_affiliations"
+    origin: str | None = None  # paper | conference_site | openreview_profile_snapshot | email_domain_on_paper
+    observed_year: int | None = None  # year the source states the affiliation for
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +79,23 @@ class HistoryRow:
     method: str
     confidence: float
     source_key: str
+    is_degree: bool = False
+    observed_year: int | None = None
+    counts_from_year: int | None = None
+    counts_to_year: int | None = None
+
+
+def history_row(stage: str, institution_id: str | None, country_code: str | None, institution_type: str | None,
+                start_year: int | None, end_year: int | None, source: str, method: str, confidence: float,
+                source_key: str, *, is_degree: bool, observed_year: int | None = None) -> HistoryRow:
+    """A HistoryRow whose counting years follow the one rule of ``etl.people.history``."""
+    first, last = counts_for_years(start_year, end_year, observed_year)
+    return HistoryRow(stage, institution_id, country_code, institution_type, start_year, end_year, source, method,
+                      confidence, source_key, is_degree, observed_year, first, last)
+
+
+ORIGIN_OF_SOURCE = {"openreview_profile": "openreview_profile_history", "orcid": "orcid"}
+MAIN_TRACK = "main"
 
 
 @dataclass(slots=True)
@@ -82,6 +110,9 @@ class TalentRecord:
     work_country: str | None = None
     work_institution_id: str | None = None
     sector: str | None = None
+    track: str | None = None
+    tracks: list[str] = field(default_factory=list)
+    main_track_tier: str | None = None
     evidence: dict[str, Any] = field(default_factory=dict)
     field_confidence: dict[str, float] = field(default_factory=dict)
 
@@ -90,6 +121,19 @@ class TalentRecord:
         known = [self.field_confidence.get(name, 0.0) for name in ("undergrad_country", "grad_country",
                                                                     "work_country") if getattr(self, name)]
         return round(sum(known) / len(known), 3) if known else 0.0
+
+    @property
+    def work_origin(self) -> str | None:
+        return self.evidence.get("work_country", {}).get("origin") if self.work_country else None
+
+    @property
+    def work_observed_year(self) -> int | None:
+        """Year the source states the work value for: the paper's or snapshot's year, or the conference year
+        a history entry's dates (or its observation) cover."""
+        if not self.work_country:
+            return None
+        evidence = self.evidence.get("work_country", {})
+        return evidence.get("holds_for_year", evidence.get("observed_year"))
 
     def evidence_json(self) -> str:
         return json.dumps(self.evidence, sort_keys=True, ensure_ascii=False)
@@ -100,20 +144,28 @@ def highest_tier(tiers: list[str | None]) -> str | None:
     return max(known, key=TIER_RANK.__getitem__) if known else None
 
 
-def _begun_by(row: HistoryRow, year: int) -> bool:
-    return row.start_year is None or row.start_year <= year
+def record_track(tracks: list[str | None]) -> str | None:
+    """'main' when any paper of the person-year is main track, else the one other track (or None)."""
+    known = sorted({t for t in tracks if t})
+    if MAIN_TRACK in known:
+        return MAIN_TRACK
+    return known[0] if known else None
 
 
-def _history_evidence(row: HistoryRow, method_prefix: str = "") -> dict[str, Any]:
-    return {"source": row.source, "method": method_prefix + row.method, "source_key": row.source_key,
+def _history_evidence(row: HistoryRow, year: int, method_prefix: str = "") -> dict[str, Any]:
+    dated = row.start_year is not None or row.end_year is not None
+    return {"source": row.source, "origin": ORIGIN_OF_SOURCE.get(row.source, row.source),
+            "method": method_prefix + row.method, "source_key": row.source_key,
             "institution_id": row.institution_id, "stage": row.stage, "start_year": row.start_year,
-            "end_year": row.end_year}
+            "end_year": row.end_year, "observed_year": row.observed_year,
+            "holds_for_year": year if dated or row.observed_year == year else None}
 
 
 def pick_education(history: list[HistoryRow], stages: tuple[str, ...], year: int) -> HistoryRow | None:
-    """The most confident entry of the first stage in ``stages`` that has a country, begun by ``year``."""
+    """The most confident degree entry of the first stage in ``stages`` with a country that counts in ``year``."""
     for stage in stages:
-        candidates = [r for r in history if r.stage == stage and r.country_code and _begun_by(r, year)]
+        candidates = [r for r in history if r.stage == stage and r.is_degree and r.country_code
+                      and counts_in(r.counts_from_year, r.counts_to_year, year)]
         if candidates:
             return min(candidates, key=lambda r: (-r.confidence, r.start_year or 9999, r.source, r.source_key))
     return None
@@ -136,57 +188,67 @@ def pick_paper_affiliation(affiliations: list[PaperAffiliation]) -> tuple[PaperA
     return best_row[key], totals[key]
 
 
-def pick_history_at(history: list[HistoryRow], year: int, allow_undated: bool) -> tuple[HistoryRow, str] | None:
-    """The history entry valid in ``year``: dated entries first (latest start), undated only if allowed."""
+def pick_history_at(history: list[HistoryRow], year: int) -> tuple[HistoryRow, str] | None:
+    """The history entry valid in ``year``: dated entries first (latest start), else an undated entry
+    observed for exactly that year (a current position read for another year says nothing about this one)."""
     dated = [r for r in history if r.country_code and r.start_year is not None and r.start_year <= year
              and (r.end_year is None or r.end_year >= year)]
     if dated:
         row = min(dated, key=lambda r: (-(r.start_year or 0), -r.confidence, r.source, r.source_key))
         return row, "dated"
-    if allow_undated:
-        undated = [r for r in history if r.country_code and r.start_year is None and r.end_year is None]
-        if undated:
-            return min(undated, key=lambda r: (-r.confidence, r.source, r.source_key)), "undated"
+    undated = [r for r in history if r.country_code and r.start_year is None and r.end_year is None
+               and r.observed_year == year]
+    if undated:
+        return min(undated, key=lambda r: (-r.confidence, r.source, r.source_key)), "undated"
     return None
 
 
 def build_record(conference: str, year: int, person_id: str, name: str | None, tiers: list[str | None],
-                 affiliations: list[PaperAffiliation], history: list[HistoryRow], latest_year: bool,
-                 email_affiliations: list[PaperAffiliation] | None = None) -> TalentRecord:
+                 affiliations: list[PaperAffiliation], history: list[HistoryRow],
+                 email_affiliations: list[PaperAffiliation] | None = None,
+                 tracks: list[str | None] | None = None) -> TalentRecord:
+    """``tracks`` (when given) pairs with ``tiers``: the track of each of the person's papers that year."""
     record = TalentRecord(conference, year, person_id, name, tier=highest_tier(tiers))
     if record.tier:
-        record.evidence["tier"] = {"source": "papers", "method": "highest tier of the year's papers"}
+        record.evidence["tier"] = {"source": "papers", "origin": "papers", "observed_year": year,
+                                   "method": "highest tier of the year's papers"}
+    if tracks is not None:
+        record.track = record_track(tracks)
+        record.tracks = sorted({t for t in tracks if t})
+        record.main_track_tier = highest_tier([tier for tier, track in zip(tiers, tracks, strict=True)
+                                               if track == MAIN_TRACK])
     undergrad = pick_education(history, ("undergrad",), year)
     if undergrad:
         record.undergrad_country = undergrad.country_code
-        record.evidence["undergrad_country"] = _history_evidence(undergrad)
+        record.evidence["undergrad_country"] = _history_evidence(undergrad, year)
         record.field_confidence["undergrad_country"] = undergrad.confidence
     grad = pick_education(history, ("phd", "masters"), year)
     if grad:
         record.grad_country = grad.country_code
-        record.evidence["grad_country"] = _history_evidence(grad)
+        record.evidence["grad_country"] = _history_evidence(grad, year)
         record.field_confidence["grad_country"] = grad.confidence
-    _set_work(record, affiliations, email_affiliations or [], history, latest_year)
+    _set_work(record, affiliations, email_affiliations or [], history)
     return record
 
 
 def _set_work(record: TalentRecord, affiliations: list[PaperAffiliation], email_affiliations: list[PaperAffiliation],
-              history: list[HistoryRow], latest_year: bool) -> None:
+              history: list[HistoryRow]) -> None:
     picked = pick_paper_affiliation(affiliations) or pick_paper_affiliation(email_affiliations)
     if picked:
         row, weight = picked
-        evidence = {"source": row.source, "method": row.method, "paper_id": row.paper_id,
+        evidence = {"source": row.source, "origin": row.origin, "observed_year": row.observed_year,
+                    "method": row.method, "paper_id": row.paper_id,
                     "author_position": row.author_position, "weight": round(weight, 3)}
         record.work_country, record.work_institution_id = row.country_code, row.institution_id
         record.field_confidence["work_country"] = row.confidence
         institution_type = row.institution_type
     else:
-        at = pick_history_at(history, record.year, allow_undated=latest_year)
+        at = pick_history_at(history, record.year)
         if at is None:
             return
         entry, kind = at
         factor = DATED_HISTORY_FACTOR if kind == "dated" else UNDATED_HISTORY_FACTOR
-        evidence = _history_evidence(entry, f"history-{kind}:")
+        evidence = _history_evidence(entry, record.year, f"history-{kind}:")
         record.work_country, record.work_institution_id = entry.country_code, entry.institution_id
         record.field_confidence["work_country"] = round(entry.confidence * factor, 3)
         institution_type = entry.institution_type
@@ -218,7 +280,8 @@ def apply_corrections(record: TalentRecord, corrections: list[Correction]) -> li
         previous = getattr(record, correction.field)
         setattr(record, correction.field, correction.value)
         record.evidence[correction.field] = {
-            "source": "analyst_correction", "method": "analyst_correction", "note": correction.note,
+            "source": "analyst_correction", "origin": "analyst_correction", "observed_year": correction.year,
+            "method": "analyst_correction", "note": correction.note,
             "line": correction.line_no, "replaced": previous, "confidence": CORRECTION_CONFIDENCE,
         }
         if correction.field.endswith("_country"):
@@ -233,7 +296,8 @@ def apply_corrections(record: TalentRecord, corrections: list[Correction]) -> li
                 continue
             setattr(record, name, None)
             record.evidence[name] = {
-                "source": "analyst_correction", "method": "cleared: work_country corrected",
+                "source": "analyst_correction", "origin": "analyst_correction",
+                "method": "cleared: work_country corrected",
                 "note": country_fix[-1].note, "line": country_fix[-1].line_no, "replaced": previous,
                 "confidence": CORRECTION_CONFIDENCE,
             }

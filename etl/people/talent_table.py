@@ -3,7 +3,12 @@
 Reads ``authorship_persons`` + ``core_papers`` (who published what, at which tier), the affiliation
 resolver's ``authorship_affiliations`` when that model has run (otherwise work comes from email domains
 and histories alone, and the build logs it), ``person_education`` and ``persons_core``; applies the corrections file
-last, so an analyst's value always wins and is marked ``analyst_correction`` in the evidence.
+last, so an analyst's value always wins and is marked ``analyst_correction`` in the evidence. Where each paper
+affiliation comes from (the paper itself, or an OpenReview profile snapshot) is read from
+``stg_affiliation_provenance`` and carried into the evidence and ``work_origin``; the tracks of the person's
+papers give ``track``/``tracks``/``main_track_tier``. ``test_data`` marks every record of a person who is on a
+paper marked test_data or has a history entry from a test-data profile or ORCID record (fictional people of the
+mirror's fixture venue): the study views, exports and the report leave those records out.
 """
 
 from __future__ import annotations
@@ -54,16 +59,26 @@ def read_affiliations(con: duckdb.DuckDBPyConnection) -> dict[Key, list[PaperAff
         log.warning("authorship_affiliations is absent: work country comes from profile histories only")
         return out
     types = _institution_types(con)
+    provenance = (
+        "LEFT JOIN stg_affiliation_provenance pv USING (conference, year, paper_id, author_position)"
+        if relation_exists(con, "stg_affiliation_provenance")
+        else "LEFT JOIN (SELECT NULL::VARCHAR AS conference, NULL::INTEGER AS year, NULL::VARCHAR AS paper_id, "
+        "NULL::INTEGER AS author_position, NULL::VARCHAR AS affiliation_origin, "
+        "NULL::INTEGER AS affiliation_observed_year) pv USING (conference, year, paper_id, author_position)")
     rows = con.execute(
-        """SELECT ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position, aa.institution_id,
-                  aa.country_code, coalesce(aa.weight, 1.0), coalesce(aa.confidence, 0.0), aa.method
+        f"""SELECT ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position, aa.institution_id,
+                  aa.country_code, coalesce(aa.weight, 1.0), coalesce(aa.confidence, 0.0), aa.method,
+                  pv.affiliation_origin, pv.affiliation_observed_year
            FROM authorship_affiliations aa
            JOIN authorship_persons ap USING (conference, year, paper_id, author_position)
-           ORDER BY ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position"""
+           {provenance}
+           ORDER BY ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position"""  # noqa: S608 - fixed text
     ).fetchall()
-    for conference, year, person_id, paper_id, position, iid, country, weight, confidence, method in rows:
+    for (conference, year, person_id, paper_id, position, iid, country, weight, confidence, method, origin,
+         observed) in rows:
         out[(conference, year, person_id)].append(PaperAffiliation(
-            paper_id, position, iid, country, types.get(iid) if iid else None, weight, confidence, method or ""))
+            paper_id, position, iid, country, types.get(iid) if iid else None, weight, confidence, method or "",
+            origin=origin, observed_year=observed))
     return out
 
 
@@ -91,7 +106,8 @@ def read_email_affiliations(con: duckdb.DuckDBPyConnection) -> dict[Key, list[Pa
         if hit.country_code:
             out[(conference, year, person_id)].append(PaperAffiliation(
                 paper_id, position, hit.institution_id, hit.country_code, hit.type, 1.0, hit.confidence,
-                f"{hit.method} ({domain})", "authorship_email_domain"))
+                f"{hit.method} ({domain})", "authorship_email_domain", origin="email_domain_on_paper",
+                observed_year=year))
     return out
 
 
@@ -99,27 +115,42 @@ def read_history(con: duckdb.DuckDBPyConnection) -> dict[str, list[HistoryRow]]:
     out: dict[str, list[HistoryRow]] = defaultdict(list)
     for person_id, *values in con.execute(
             """SELECT person_id, stage, institution_id, country_code, institution_type, start_year, end_year,
-                      source, method, confidence, source_key FROM person_education""").fetchall():
+                      source, method, confidence, source_key, is_degree, observed_year, counts_from_year,
+                      counts_to_year FROM person_education""").fetchall():
         out[person_id].append(HistoryRow(*values))
     return out
 
 
-def read_person_years(con: duckdb.DuckDBPyConnection) -> dict[Key, list[str | None]]:
-    """Tiers of each person's papers per conference-year."""
-    out: dict[Key, list[str | None]] = defaultdict(list)
-    for conference, year, person_id, tier in con.execute(
-            """SELECT ap.conference, ap.year, ap.person_id, p.tier
+TEST_PERSONS_SQL = """
+SELECT DISTINCT ap.person_id FROM authorship_persons ap
+JOIN stg_test_data_papers t USING (conference, year, paper_id)
+UNION
+SELECT DISTINCT person_id FROM person_education WHERE test_data
+"""
+
+
+def read_test_persons(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Persons described by test data (see module docstring); empty when the staging view is absent."""
+    if not relation_exists(con, "stg_test_data_papers"):
+        return {p for (p,) in con.execute("SELECT DISTINCT person_id FROM person_education WHERE test_data").fetchall()}
+    return {person_id for (person_id,) in con.execute(TEST_PERSONS_SQL).fetchall()}
+
+
+def read_person_years(con: duckdb.DuckDBPyConnection) -> dict[Key, list[tuple[str | None, str | None]]]:
+    """(tier, track) of each person's papers per conference-year."""
+    out: dict[Key, list[tuple[str | None, str | None]]] = defaultdict(list)
+    for conference, year, person_id, tier, track in con.execute(
+            """SELECT ap.conference, ap.year, ap.person_id, p.tier, p.track
                FROM authorship_persons ap
                LEFT JOIN core_papers p USING (conference, year, paper_id)
                ORDER BY ALL""").fetchall():
-        out[(conference, year, person_id)].append(tier)
+        out[(conference, year, person_id)].append((tier, track))
     return out
 
 
 def build_records(con: duckdb.DuckDBPyConnection, corrections: list[Correction]
                   ) -> tuple[list[TalentRecord], set[int]]:
     names = dict(con.execute("SELECT person_id, name FROM persons_core").fetchall())
-    last_year = dict(con.execute("SELECT person_id, last_year FROM persons_core").fetchall())
     affiliations = read_affiliations(con)
     email_affiliations = read_email_affiliations(con)
     history = read_history(con)
@@ -128,11 +159,11 @@ def build_records(con: duckdb.DuckDBPyConnection, corrections: list[Correction]
         by_person[correction.person_id].append(correction)
     records: list[TalentRecord] = []
     applied_lines: set[int] = set()
-    for (conference, year, person_id), tiers in sorted(read_person_years(con).items()):
-        record = build_record(conference, year, person_id, names.get(person_id), tiers,
+    for (conference, year, person_id), papers in sorted(read_person_years(con).items()):
+        record = build_record(conference, year, person_id, names.get(person_id), [tier for tier, _ in papers],
                               affiliations.get((conference, year, person_id), []), history.get(person_id, []),
-                              latest_year=year == last_year.get(person_id),
-                              email_affiliations=email_affiliations.get((conference, year, person_id), []))
+                              email_affiliations=email_affiliations.get((conference, year, person_id), []),
+                              tracks=[track for _, track in papers])
         applied_lines.update(c.line_no for c in apply_corrections(record, by_person.get(person_id, [])))
         records.append(record)
     return records, applied_lines
@@ -173,14 +204,25 @@ def build_talent_records(con: duckdb.DuckDBPyConnection, path: Path | None = Non
     path = path or corrections_path()
     corrections = read_corrections(path)
     records, applied = build_records(con, corrections)
+    test_persons = read_test_persons(con)
     columns = ("conference", "year", "person_id", "name", "tier", "undergrad_country", "grad_country",
-               "work_country", "work_institution_id", "sector")
+               "work_country", "work_institution_id", "sector", "track")
     table = pa.table({
-        **{column: [getattr(r, column) for r in records] for column in columns},
+        **{column: pa.array([getattr(r, column) for r in records], pa.string()) for column in columns
+           if column != "year"},
+        "year": pa.array([r.year for r in records], pa.int32()),
+        "tracks": pa.array([r.tracks for r in records], pa.list_(pa.string())),
+        "main_track_tier": pa.array([r.main_track_tier for r in records], pa.string()),
+        "work_origin": pa.array([r.work_origin for r in records], pa.string()),
+        "work_observed_year": pa.array([r.work_observed_year for r in records], pa.int32()),
+        "test_data": pa.array([r.person_id in test_persons for r in records], pa.bool_()),
         "evidence": [r.evidence_json() for r in records],
         "confidence": pa.array([r.confidence for r in records], pa.float64()),
     })
-    replace_table(con, "talent_records", table, select="* REPLACE (year::INTEGER AS year, evidence::JSON AS evidence)")
+    order = ("conference, year, person_id, name, tier, undergrad_country, grad_country, work_country, "
+             "work_institution_id, sector, evidence::JSON AS evidence, confidence, track, tracks, main_track_tier, "
+             "work_origin, work_observed_year, test_data")
+    replace_table(con, "talent_records", table, select=order)
     known = {person for (person,) in con.execute("SELECT person_id FROM persons_core").fetchall()}
     record_years: dict[str, set[int]] = defaultdict(set)
     for r in records:
@@ -195,6 +237,8 @@ def build_talent_records(con: duckdb.DuckDBPyConnection, path: Path | None = Non
         "work_country_known": sum(1 for r in records if r.work_country),
         "undergrad_country_known": sum(1 for r in records if r.undergrad_country),
         "grad_country_known": sum(1 for r in records if r.grad_country),
+        "main_track": sum(1 for r in records if r.track == "main"),
+        "test_data": sum(1 for r in records if r.person_id in test_persons),
         "corrections_applied": len(applied),
         "corrections_in_file": len(corrections),
     }

@@ -43,19 +43,26 @@ COMMENT ON VIEW stg_profile_history IS 'Staging: history entries (position, inst
 -- The API may answer an id with another profile (merged accounts; and the bundled data link a few ids
 -- to the wrong person). A profile under another id is only taken when one of its names matches the name
 -- printed on the paper (Jaro-Winkler >= 0.85 on lower-cased, token-sorted names).
+-- Test data stop here: a profile marked test_data (the mirror's fictional researchers) links only to
+-- authorships of papers marked test_data (stg_test_data_papers: the fictional fixture venue), never to a
+-- real authorship, so it can describe no real person. This view is the only way from a profile to an
+-- authorship; the persons of test-data papers are then kept out of study views, exports and the report.
 CREATE OR REPLACE VIEW stg_authorship_profiles AS
 WITH candidates AS (
     SELECT a.conference, a.year, a.paper_id, a.author_position, a.author_name, a.author_source_id AS requested_id,
-           p.profile_id, p.orcid, p.dblp_pid, p.preferred_name,
+           p.profile_id, p.orcid, p.dblp_pid, p.preferred_name, p.test_data,
            list_max(list_transform(p.names, lambda n: jaro_winkler_similarity(
                array_to_string(list_sort(string_split(lower(n), ' ')), ' '),
                array_to_string(list_sort(string_split(lower(a.author_name), ' ')), ' ')))) AS name_similarity
     FROM core_authorships a
     JOIN stg_openreview_profiles p ON p.requested_id = a.author_source_id AND p.status = 'found'
+    WHERE NOT p.test_data OR EXISTS (
+        SELECT 1 FROM stg_test_data_papers t
+        WHERE t.conference = a.conference AND t.year = a.year AND t.paper_id = a.paper_id)
 )
 SELECT * FROM candidates
 WHERE profile_id = requested_id OR coalesce(name_similarity, 0) >= 0.85;
-COMMENT ON VIEW stg_authorship_profiles IS 'Staging: the OpenReview profile of each authorship, when the profile answered under the id on the paper or under another id with a matching name.';
+COMMENT ON VIEW stg_authorship_profiles IS 'Staging: the OpenReview profile of each authorship, when the profile answered under the id on the paper or under another id with a matching name; profiles marked test_data link only to test-data papers.';
 
 CREATE OR REPLACE VIEW stg_orcid_records AS
 SELECT
@@ -132,6 +139,7 @@ COMMENT ON COLUMN stg_authorship_profiles.profile_id IS 'Profile id that answere
 COMMENT ON COLUMN stg_authorship_profiles.orcid IS 'ORCID iD from the profile.';
 COMMENT ON COLUMN stg_authorship_profiles.dblp_pid IS 'DBLP person id from the profile.';
 COMMENT ON COLUMN stg_authorship_profiles.preferred_name IS 'Preferred name on the profile.';
+COMMENT ON COLUMN stg_authorship_profiles.test_data IS 'True when the profile is fictional test data (then the paper is a test-data paper too).';
 COMMENT ON COLUMN stg_authorship_profiles.name_similarity IS 'Best Jaro-Winkler similarity of the paper name to a profile name (token-sorted, lower-cased).';
 COMMENT ON COLUMN stg_orcid_records.orcid IS 'ORCID iD.';
 COMMENT ON COLUMN stg_orcid_records.status IS 'found or missing.';

@@ -37,9 +37,9 @@ COMMENT ON COLUMN authorship_persons.paper_id IS 'Joins papers.paper_id.';
 COMMENT ON COLUMN authorship_persons.author_position IS 'Position in the author list, from 1 (joins authorships).';
 COMMENT ON COLUMN authorship_persons.person_id IS 'Resolved person (joins persons.person_id).';
 
-COMMENT ON TABLE person_education IS 'Education and career history: one row per OpenReview profile history entry or ORCID education/employment linked to a person, with its career stage and resolved institution. Education rows are stages undergrad, masters and phd.';
+COMMENT ON TABLE person_education IS 'Education and career history: one row per OpenReview profile history entry or ORCID education/employment linked to a person, with its career stage and resolved institution. Degrees are the rows with is_degree (education stage at a degree-granting institution); they count only for the conference years counts_from_year..counts_to_year. Rows from test-data sources are marked test_data.';
 COMMENT ON COLUMN person_education.person_id IS 'Joins persons.person_id.';
-COMMENT ON COLUMN person_education.stage IS 'Career stage: undergrad, masters, phd, postdoc, faculty, industry or other (etl/people/stages.py and position_stages.csv; ORCID degree titles read as degrees).';
+COMMENT ON COLUMN person_education.stage IS 'Career stage read from the title: undergrad, masters, phd, postdoc, faculty, industry or other (etl/people/stages.py and position_stages.csv; a student title at a company is other; ORCID degree titles read as degrees). Whether an education stage is evidence of a degree: is_degree.';
 COMMENT ON COLUMN person_education.institution_id IS 'Registry institution (ROR id or tt:… id; joins institutions); NULL when unresolved.';
 COMMENT ON COLUMN person_education.institution_name IS 'Registry name of the institution, else the name as the source gave it.';
 COMMENT ON COLUMN person_education.country_code IS 'ISO 3166-1 alpha-2 country of the institution (registry, else the country the source states); NULL when unknown.';
@@ -50,6 +50,11 @@ COMMENT ON COLUMN person_education.method IS 'How the institution was found: orc
 COMMENT ON COLUMN person_education.confidence IS 'Confidence of the institution/country resolution, 0–1 (1 = ROR id given by ORCID).';
 COMMENT ON COLUMN person_education.position_title IS 'Position or ORCID role title as written (department when no title).';
 COMMENT ON COLUMN person_education.source_key IS 'OpenReview profile id or ORCID iD the entry came from.';
+COMMENT ON COLUMN person_education.is_degree IS 'True when the row is evidence of a degree: stage undergrad, masters or phd at a degree-granting institution (registry type education), title not an internship or visit. A PhD student position at a company, lab or unresolved institution is false: it does not say which institution awards the degree.';
+COMMENT ON COLUMN person_education.observed_year IS 'For OpenReview profile entries: the conference-year the profile was read for (the latest year of the author lists that led to it); NULL for ORCID.';
+COMMENT ON COLUMN person_education.counts_from_year IS 'First conference year this row may be used for: the start year (else the end year) when dated, the observed_year when undated; NULL = never (undated ORCID entry).';
+COMMENT ON COLUMN person_education.counts_to_year IS 'Last conference year this row may be used for: NULL (open) when dated; the observed_year when undated, so a current position read in 2022 never describes 2019.';
+COMMENT ON COLUMN person_education.test_data IS 'True when the source profile or ORCID record is fictional test data (only ever linked to test-data papers); such rows are not exported and their persons are in no study view.';
 COMMENT ON COLUMN person_education.institution_type IS 'Registry type of the institution (education, company, government, facility, …); NULL when unresolved.';
 
 COMMENT ON TABLE talent_records IS 'One talent record per person and conference-year: origin (undergraduate) country, graduate country, work country/institution/sector at the conference, tier; NULL where unknown, never guessed; evidence per field.';
@@ -58,12 +63,18 @@ COMMENT ON COLUMN talent_records.year IS 'Conference year.';
 COMMENT ON COLUMN talent_records.person_id IS 'Joins persons.person_id.';
 COMMENT ON COLUMN talent_records.name IS 'Person display name (as persons.name, analyst name corrections included).';
 COMMENT ON COLUMN talent_records.tier IS 'Highest presentation tier of the person''s papers that year: oral > spotlight > poster.';
-COMMENT ON COLUMN talent_records.undergrad_country IS 'Country of undergraduate study (origin proxy), from profile history or ORCID; NULL when unknown.';
-COMMENT ON COLUMN talent_records.grad_country IS 'Country of the PhD, else of the master''s, begun by that year; NULL when unknown.';
-COMMENT ON COLUMN talent_records.work_country IS 'Country of work at the conference: the paper''s resolved affiliation first, else the profile/ORCID entry dated to that year, else (latest year only) an undated current profile position.';
+COMMENT ON COLUMN talent_records.undergrad_country IS 'Country of an undergraduate degree (origin proxy): person_education rows with is_degree that count for this year (dated and begun, or undated and observed this year); NULL when unknown.';
+COMMENT ON COLUMN talent_records.grad_country IS 'Country of the PhD, else of the master''s: degree rows (is_degree) that count for this year; NULL when unknown. Never from a student position at a company.';
+COMMENT ON COLUMN talent_records.work_country IS 'Country of work at the conference: the paper''s resolved affiliation first (see work_origin: for OpenReview years a profile snapshot, not the paper), else the email domain on the paper, else the profile/ORCID entry dated to that year, else an undated profile position observed for exactly this year.';
 COMMENT ON COLUMN talent_records.work_institution_id IS 'Institution of work at the conference (joins institutions); NULL when only the country is known.';
 COMMENT ON COLUMN talent_records.sector IS 'academia, industry, government or other, from the work institution''s type; NULL when no institution.';
-COMMENT ON COLUMN talent_records.evidence IS 'JSON: per field, the source (authorship_affiliations, openreview_profile, orcid, papers, analyst_correction) and method behind the value.';
+COMMENT ON COLUMN talent_records.evidence IS 'JSON: per field, the source table (authorship_affiliations, authorship_email_domain, openreview_profile, orcid, papers, analyst_correction), origin (paper, conference_site, openreview_profile_snapshot, email_domain_on_paper, openreview_profile_history, orcid, analyst_correction), observed_year and method behind the value.';
+COMMENT ON COLUMN talent_records.track IS 'main when any of the person''s papers that year is main track, else the track of their papers (datasets_and_benchmarks); restrict to main for MacroPolo-comparable figures.';
+COMMENT ON COLUMN talent_records.tracks IS 'Every track of the person''s papers that year.';
+COMMENT ON COLUMN talent_records.main_track_tier IS 'Highest tier among the person''s main-track papers that year (NULL when none is main track).';
+COMMENT ON COLUMN talent_records.work_origin IS 'Where work_country comes from: paper (as submitted), conference_site, openreview_profile_snapshot (profile entry covering the year, crawled later: may name a later employer), email_domain_on_paper, openreview_profile_history, orcid or analyst_correction; NULL when work_country is.';
+COMMENT ON COLUMN talent_records.test_data IS 'True for fictional test people (on a paper or with a profile/ORCID record marked test_data): never in a study view, an export or the report.';
+COMMENT ON COLUMN talent_records.work_observed_year IS 'Year the source states the work value for (the conference year for paper and profile snapshots; the correction''s year, or NULL for an all-years correction); NULL when unknown.';
 COMMENT ON COLUMN talent_records.confidence IS 'Mean confidence (0–1) of the known country fields; 0 when none is known. Low values first in `talent review export`.';
 
 COMMENT ON TABLE analyst_corrections IS 'Lines of the corrections file read by the last build, whether each was applied and, if not, why.';

@@ -6,14 +6,20 @@ Inputs (built by the people and affiliation models 040–069): ``talent_records`
 ``study_*`` view is dropped and the build says why, so a stale view never answers from a dropped table.
 
 Grain of the base views:
-* ``study_population`` — one row per (conference, year, tier, person); tier 'all' holds every person of the
-  conference-year once; otherwise a person counts under the tier of their talent record (the highest tier of
-  their papers that year, so 'oral' is every oral author and 'poster' the poster-only authors).
+* ``study_population`` — one row per (conference, year, track, tier, person); tier 'all' holds every person of
+  the conference-year-track once; otherwise a person counts under the tier of their talent record (the highest
+  tier of their papers that year, so 'oral' is every oral author and 'poster' the poster-only authors). Track
+  'all' is every person; track 'main' the persons with a main-track paper that year, under the tier of their
+  main-track papers (2022 also has Datasets & Benchmarks; MacroPolo's base was the main track). Every
+  aggregate view repeats both tracks, like the tiers: filter on one.
 * ``study_person_shares`` — one row per (conference, year, person, dimension, value): the person's fractional
   share of that value. Shares sum to 1 over a person's *known* values (an author with affiliations in the US
   and the UK on every paper counts 0.5 + 0.5).
 
-Every aggregate view carries ``n`` (persons in the conference-year-tier), ``n_known`` (persons with a known
+Education comes only from degree rows of ``person_education`` (``is_degree``) in the conference years they
+count for (``counts_from_year``..``counts_to_year``, the rule of ``etl.people.history``), as in talent_records.
+
+Every aggregate view carries ``n`` (persons in the conference-year-track-tier), ``n_known`` (persons with a known
 value), ``coverage`` = n_known / n, and fractional counterparts. The SQL is generated from fixed
 templates; the only identifiers interpolated come from the ``DIMENSIONS`` allow-list below.
 """
@@ -41,6 +47,12 @@ STUDY_VIEWS = (
 )
 # Stages of person_education (etl/people/stages.py); graduate school is the PhD, else the master's.
 GRAD_STAGE_PRIORITY = {"phd": 1, "masters": 2}
+MAIN_TRACK = "main"
+TRACK_COMMENT = ("main (persons with a main-track paper that year; MacroPolo's base) or all (every track, "
+                 "Datasets & Benchmarks included). Filter on one: every person appears under both.")
+# "This person_education row counts for this conference year": the rule of etl.people.history.counts_in.
+COUNTS_IN = ("({row}.counts_from_year IS NOT NULL AND {row}.counts_from_year <= {year} "
+             "AND ({row}.counts_to_year IS NULL OR {year} <= {row}.counts_to_year))")
 
 # dimension -> (study_population column, output column name, comment noun)
 DIMENSIONS = {
@@ -91,8 +103,10 @@ def _country(expr: str) -> str:
 STATIC_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
     'study_population': (
         (
-            "Study base: one row per (conference, year, tier, person); tier 'all' has every person of the conference-"
-            'year once. Values from the most confident talent_records row of the person-year.'
+            "Study base: one row per (conference, year, track, tier, person); tier 'all' has every person of the "
+            "conference-year-track once; track 'main' holds persons with a main-track paper (under the tier of "
+            "their main-track papers), track 'all' everyone. Values from the most confident talent_records row of "
+            'the person-year.'
         ),
         {
             'conference': 'Conference, lowercase.',
@@ -107,8 +121,8 @@ STATIC_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
                             ),
             'work_institution_id': 'Joins institutions.institution_id (NULL when unknown).',
             'grad_status': (
-                "'graduated' when the graduate stage (PhD, else master's, begun by the conference year, from "
-                "person_education) has an end_year <= the conference year; 'enrolled' when it has none or a later "
+                "'graduated' when the graduate stage (PhD, else master's: person_education degree rows counting for "
+                "the conference year) has an end_year <= the conference year; 'enrolled' when it has none or a later "
                 'one (still a student); NULL when grad_country is unknown or person_education has no such stage.'
             ),
         },
@@ -157,7 +171,8 @@ STATIC_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             'in a country by the conference year and whose work country is known, the share working in that '
             "country at the conference. Like MacroPolo's Global AI Talent Tracker (graduate-school country vs "
             "current work country), but our rule is explicit: the graduate stage is the PhD, else the master's, "
-            'begun by the conference year (person_education); a person counts as a graduate only when that stage '
+            'among the person_education degree rows (is_degree) counting for the conference year; a person counts '
+            'as a graduate only when that stage '
             'has an end_year <= the conference year. Persons whose stage is ongoing (end_year NULL or later) are '
             'students, not graduates: they are left out of n_grad/stay_rate and counted in n_enrolled.'
         ),
@@ -183,8 +198,8 @@ STATIC_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             ),
             'n_enrolled_in_country': 'Of n_enrolled, persons whose work country is this country.',
             'n_status_unknown': (
-                'Persons with this graduate country (talent_records) but no person_education PhD/master\'s stage '
-                'begun by the year, so not known to have finished; not in n_grad.'
+                'Persons with this graduate country (talent_records) but no person_education PhD/master\'s degree '
+                'row counting for the year, so not known to have finished; not in n_grad.'
             ),
             'n': 'Persons in this conference-year-tier.',
             'n_known': 'Graduates (stage ended by the year) with both graduate and work country known.',
@@ -215,24 +230,25 @@ STATIC_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
 
 
 def population_sql(has_education: bool) -> str:
-    """study_population: the best talent_records row per person-year, one row per tier, plus grad_status."""
+    """study_population: the best talent_records row per person-year, one row per track and tier, plus
+    grad_status."""
     grad_case = " ".join(f"WHEN '{stage}' THEN {rank}" for stage, rank in GRAD_STAGE_PRIORITY.items())
     if has_education:
-        # The graduate stage of a person-year is the one talent_records uses: PhD, else master's, begun by the
-        # conference year (start_year NULL counts as begun). It has ended when a row of that stage gives an
-        # end_year <= the year; otherwise (end_year NULL or later) the person is still enrolled.
+        # The graduate stage of a person-year is the one talent_records uses: PhD, else master's, among the
+        # degree rows (is_degree) that count for the conference year (counts_from_year..counts_to_year). It has
+        # ended when a row of that stage gives an end_year <= the year; otherwise the person is still enrolled.
         status_cte = f"""
 grad_stages AS (
-    SELECT person_id, CASE lower(stage) {grad_case} END AS priority, start_year, end_year
+    SELECT person_id, CASE lower(stage) {grad_case} END AS priority, end_year, counts_from_year, counts_to_year
     FROM person_education
-    WHERE person_id IS NOT NULL AND (CASE lower(stage) {grad_case} END) IS NOT NULL
+    WHERE person_id IS NOT NULL AND is_degree AND (CASE lower(stage) {grad_case} END) IS NOT NULL
       AND {_country("country_code")} IS NOT NULL
 ),
 status AS (
     SELECT b.conference, b.year, b.person_id,
            CASE WHEN max(g.end_year) <= b.year THEN 'graduated' ELSE 'enrolled' END AS grad_status
     FROM (SELECT DISTINCT conference, year, person_id FROM records) b
-    JOIN grad_stages g ON g.person_id = b.person_id AND (g.start_year IS NULL OR g.start_year <= b.year)
+    JOIN grad_stages g ON g.person_id = b.person_id AND {COUNTS_IN.format(row="g", year="b.year")}
     GROUP BY b.conference, b.year, b.person_id, g.priority
     QUALIFY g.priority = min(g.priority) OVER (PARTITION BY b.conference, b.year, b.person_id)
 ),"""  # noqa: S608 - identifiers from this module's allow-lists
@@ -245,8 +261,8 @@ status AS (SELECT NULL::VARCHAR AS conference, NULL::INTEGER AS year, NULL::VARC
 
 POPULATION_SQL = f"""
 CREATE OR REPLACE VIEW study_population AS
-WITH records AS (
-    SELECT * FROM talent_records WHERE person_id IS NOT NULL
+WITH records AS (  -- test data (fictional fixture people) never enter a study view
+    SELECT * FROM talent_records WHERE person_id IS NOT NULL AND NOT coalesce(test_data, false)
 ),{{status_cte}}
 best AS (
     SELECT conference, year, person_id,
@@ -259,13 +275,19 @@ best AS (
         PARTITION BY conference, year, person_id
         ORDER BY confidence DESC NULLS LAST, work_country NULLS LAST, tier) = 1
 ),
-tiers AS (
-    SELECT DISTINCT conference, year, person_id, lower(tier) AS tier
+tiers AS (  -- track 'all': every person, under the tier of all their papers; track 'main': main-track persons,
+            -- under the tier of their main-track papers
+    SELECT DISTINCT conference, year, person_id, 'all' AS track, lower(tier) AS tier
     FROM records WHERE tier IS NOT NULL AND lower(tier) <> 'all'
     UNION
-    SELECT DISTINCT conference, year, person_id, 'all' FROM records
+    SELECT DISTINCT conference, year, person_id, 'all', 'all' FROM records
+    UNION
+    SELECT DISTINCT conference, year, person_id, '{MAIN_TRACK}', lower(main_track_tier)
+    FROM records WHERE track = '{MAIN_TRACK}' AND main_track_tier IS NOT NULL AND lower(main_track_tier) <> 'all'
+    UNION
+    SELECT DISTINCT conference, year, person_id, '{MAIN_TRACK}', 'all' FROM records WHERE track = '{MAIN_TRACK}'
 )
-SELECT t.conference, t.year, t.tier, t.person_id,
+SELECT t.conference, t.year, t.track, t.tier, t.person_id,
        b.origin_country, b.grad_country, b.work_country, b.work_institution_id,
        CASE WHEN b.grad_country IS NOT NULL THEN s.grad_status END AS grad_status
 FROM tiers t JOIN best b USING (conference, year, person_id)
@@ -309,19 +331,20 @@ def _education_shares_sql(has_education: bool, stage_rows: str, fallback_column:
         FROM person_years b WHERE b.{fallback_column} IS NOT NULL"""  # noqa: S608 - identifiers from this module's allow-lists
     if not has_education:
         return fallback
+    counts = COUNTS_IN.format(row="e", year="b.year")
     return f"""
         SELECT conference, year, person_id, '{dimension}' AS dimension, value,
                1.0 / count(*) OVER (PARTITION BY conference, year, person_id) AS share
         FROM (
-            SELECT b.conference, b.year, b.person_id, e.value
+            SELECT DISTINCT b.conference, b.year, b.person_id, e.value, e.priority
             FROM person_years b JOIN {stage_rows} e
-              ON e.person_id = b.person_id AND (e.start_year IS NULL OR e.start_year <= b.year)
+              ON e.person_id = b.person_id AND {counts}
             QUALIFY e.priority = min(e.priority) OVER (PARTITION BY b.conference, b.year, b.person_id)
         )
         UNION ALL
         {fallback.strip()}
           AND NOT EXISTS (SELECT 1 FROM {stage_rows} e WHERE e.person_id = b.person_id
-                          AND (e.start_year IS NULL OR e.start_year <= b.year))"""  # noqa: S608 - identifiers from this module's allow-lists
+                          AND {counts})"""  # noqa: S608 - identifiers from this module's allow-lists
 
 
 def person_shares_sql(has_affiliations: bool, has_education: bool) -> str:
@@ -329,18 +352,18 @@ def person_shares_sql(has_affiliations: bool, has_education: bool) -> str:
     education_ctes = ""
     if has_education:
         education_ctes = f"""
-education AS (
-    SELECT person_id, lower(stage) AS stage, {_country("country_code")} AS value, start_year
-    FROM person_education WHERE person_id IS NOT NULL AND {_country("country_code")} IS NOT NULL
+education AS (  -- degrees only (is_degree), each usable for its conference years (counts_from/to_year)
+    SELECT person_id, lower(stage) AS stage, {_country("country_code")} AS value, counts_from_year, counts_to_year
+    FROM person_education
+    WHERE person_id IS NOT NULL AND is_degree AND {_country("country_code")} IS NOT NULL
 ),
-undergrad_countries AS (  -- origin: where the person did the undergraduate degree, whenever that was
-    SELECT DISTINCT person_id, value, NULL::INTEGER AS start_year, 1 AS priority
+undergrad_countries AS (  -- origin: the undergraduate degree rows that count for the conference year
+    SELECT person_id, value, counts_from_year, counts_to_year, 1 AS priority
     FROM education WHERE stage = 'undergrad'
 ),
-grad_countries AS (  -- PhD, else master's; only stages begun by the conference year count
-    SELECT person_id, value, min(start_year) AS start_year, CASE stage {grad_case} END AS priority
+grad_countries AS (  -- PhD, else master's; only rows that count for the conference year
+    SELECT person_id, value, counts_from_year, counts_to_year, CASE stage {grad_case} END AS priority
     FROM education WHERE (CASE stage {grad_case} END) IS NOT NULL
-    GROUP BY ALL
 ),"""  # noqa: S608 - identifiers from this module's allow-lists
     country_value = _country("aa.country_code")
     institution_value = "nullif(trim(aa.institution_id), '')"
@@ -363,7 +386,7 @@ grad_countries AS (  -- PhD, else master's; only stages begun by the conference 
 CREATE OR REPLACE VIEW study_person_shares AS
 WITH person_years AS (
     SELECT DISTINCT conference, year, person_id, origin_country, grad_country, work_country, work_institution_id
-    FROM study_population WHERE tier = 'all'
+    FROM study_population WHERE tier = 'all' AND track = 'all'
 ),
 corrected AS (  -- (person-year, dimension) whose talent_records value an analyst set (evidence source)
     SELECT DISTINCT t.conference, t.year, t.person_id, f.dimension
@@ -387,8 +410,9 @@ UNION ALL
 COMMON_COLUMN_COMMENTS = {
     "conference": "Conference, lowercase.",
     "year": "Conference year.",
+    "track": TRACK_COMMENT,
     "tier": "oral, spotlight, poster, or all (every person of the conference-year).",
-    "n": "Persons in this conference-year-tier (known value or not).",
+    "n": "Persons in this conference-year-track-tier (known value or not).",
     "coverage": "n_known / n: share of persons whose value is known (whole counting).",
     "coverage_fractional": "n_known_fractional / n: share of persons with a known value in the fractional shares.",
     "n_known_fractional": "Persons with at least one known value in study_person_shares.",
@@ -422,7 +446,7 @@ CREATE OR REPLACE VIEW {view} AS
 WITH pop AS (SELECT * FROM study_population),
 shares AS (SELECT * FROM study_person_shares WHERE dimension = '{dimension}'),
 totals AS (
-    SELECT p.conference, p.year, p.tier, count(*) AS n, count(p.{column}) AS n_known,
+    SELECT p.conference, p.year, p.track, p.tier, count(*) AS n, count(p.{column}) AS n_known,
            count(DISTINCT s.person_id) AS n_known_fractional
     FROM pop p
     LEFT JOIN (SELECT DISTINCT conference, year, person_id FROM shares) s
@@ -430,15 +454,15 @@ totals AS (
     GROUP BY ALL
 ),
 whole AS (
-    SELECT conference, year, tier, {column} AS {output}, count(*) AS n_persons
+    SELECT conference, year, track, tier, {column} AS {output}, count(*) AS n_persons
     FROM pop WHERE {column} IS NOT NULL GROUP BY ALL
 ),
 fractional AS (
-    SELECT p.conference, p.year, p.tier, s.value AS {output}, sum(s.share) AS n_fractional
+    SELECT p.conference, p.year, p.track, p.tier, s.value AS {output}, sum(s.share) AS n_fractional
     FROM pop p JOIN shares s ON s.conference = p.conference AND s.year = p.year AND s.person_id = p.person_id
     GROUP BY ALL
 )
-SELECT conference, year, tier, {output},
+SELECT conference, year, track, tier, {output},
        coalesce(w.n_persons, 0) AS n_persons,
        coalesce(w.n_persons, 0) / nullif(t.n_known, 0) AS share,
        coalesce(f.n_fractional, 0) AS n_fractional,
@@ -446,8 +470,8 @@ SELECT conference, year, tier, {output},
        t.n, t.n_known, t.n_known / nullif(t.n, 0) AS coverage,
        t.n_known_fractional, t.n_known_fractional / nullif(t.n, 0) AS coverage_fractional
 FROM whole w
-FULL JOIN fractional f USING (conference, year, tier, {output})
-JOIN totals t USING (conference, year, tier);
+FULL JOIN fractional f USING (conference, year, track, tier, {output})
+JOIN totals t USING (conference, year, track, tier);
 """  # noqa: S608 - identifiers from this module's allow-lists
     return sql
 
@@ -456,7 +480,7 @@ def country_view_comments(dimension: str) -> tuple[str, dict[str, str]]:
     _column, output, noun = DIMENSIONS[dimension]
     return (
         f"Persons by {noun}, per conference, year and tier: whole counts (talent_records) and fractional "
-        "counts (study_person_shares), each with n and coverage. One row per (conference, year, tier, country).",
+        "counts (study_person_shares), each with n and coverage. One row per (conference, year, track, tier, country).",
         {
             output: f"ISO 3166-1 alpha-2 {noun}.",
             "n_persons": "Persons with this value (whole counting: each person counts 1).",
@@ -480,7 +504,7 @@ CREATE OR REPLACE VIEW study_work_institution_top25 AS
 WITH pop AS (SELECT * FROM study_population),
 shares AS (SELECT * FROM study_person_shares WHERE dimension = 'work_institution'),
 totals AS (
-    SELECT p.conference, p.year, p.tier, count(*) AS n, count(p.work_institution_id) AS n_known,
+    SELECT p.conference, p.year, p.track, p.tier, count(*) AS n, count(p.work_institution_id) AS n_known,
            count(DISTINCT s.person_id) AS n_known_fractional
     FROM pop p
     LEFT JOIN (SELECT DISTINCT conference, year, person_id FROM shares) s
@@ -488,30 +512,30 @@ totals AS (
     GROUP BY ALL
 ),
 whole AS (
-    SELECT conference, year, tier, work_institution_id AS institution_id, count(*) AS n_persons
+    SELECT conference, year, track, tier, work_institution_id AS institution_id, count(*) AS n_persons
     FROM pop WHERE work_institution_id IS NOT NULL GROUP BY ALL
 ),
 fractional AS (
-    SELECT p.conference, p.year, p.tier, s.value AS institution_id, sum(s.share) AS n_fractional
+    SELECT p.conference, p.year, p.track, p.tier, s.value AS institution_id, sum(s.share) AS n_fractional
     FROM pop p JOIN shares s ON s.conference = p.conference AND s.year = p.year AND s.person_id = p.person_id
     GROUP BY ALL
 ),
 ranked AS (
-    SELECT conference, year, tier, institution_id,
+    SELECT conference, year, track, tier, institution_id,
            coalesce(w.n_persons, 0) AS n_persons, coalesce(f.n_fractional, 0) AS n_fractional,
-           row_number() OVER (PARTITION BY conference, year, tier
+           row_number() OVER (PARTITION BY conference, year, track, tier
                               ORDER BY coalesce(w.n_persons, 0) DESC, coalesce(f.n_fractional, 0) DESC,
                                        institution_id) AS rank
-    FROM whole w FULL JOIN fractional f USING (conference, year, tier, institution_id)
+    FROM whole w FULL JOIN fractional f USING (conference, year, track, tier, institution_id)
 )
-SELECT r.conference, r.year, r.tier, r.rank, r.institution_id, i.name AS institution_name,
+SELECT r.conference, r.year, r.track, r.tier, r.rank, r.institution_id, i.name AS institution_name,
        i.country_code,
        r.n_persons, r.n_persons / nullif(t.n_known, 0) AS share,
        r.n_fractional, r.n_fractional / nullif(t.n_known_fractional, 0) AS share_fractional,
        t.n, t.n_known, t.n_known / nullif(t.n, 0) AS coverage,
        t.n_known_fractional, t.n_known_fractional / nullif(t.n, 0) AS coverage_fractional
 FROM ranked r
-JOIN totals t USING (conference, year, tier)
+JOIN totals t USING (conference, year, track, tier)
 {names}
 WHERE r.rank <= {TOP_INSTITUTIONS};
 """  # noqa: S608 - identifiers from this module's allow-lists
@@ -540,19 +564,19 @@ CREATE OR REPLACE VIEW study_flows AS
 WITH pop AS (SELECT * FROM study_population),
 shares AS (SELECT * FROM study_person_shares),
 totals AS (
-    SELECT conference, year, tier, count(*) AS n,
+    SELECT conference, year, track, tier, count(*) AS n,
            count(*) FILTER (WHERE origin_country IS NOT NULL AND grad_country IS NOT NULL
                               AND work_country IS NOT NULL) AS n_known
     FROM pop GROUP BY ALL
 ),
 whole AS (
-    SELECT conference, year, tier, origin_country, grad_country, work_country, count(*) AS n_persons
+    SELECT conference, year, track, tier, origin_country, grad_country, work_country, count(*) AS n_persons
     FROM pop
     WHERE origin_country IS NOT NULL AND grad_country IS NOT NULL AND work_country IS NOT NULL
     GROUP BY ALL
 ),
 fractional AS (
-    SELECT p.conference, p.year, p.tier, o.value AS origin_country, g.value AS grad_country,
+    SELECT p.conference, p.year, p.track, p.tier, o.value AS origin_country, g.value AS grad_country,
            w.value AS work_country, sum(o.share * g.share * w.share) AS n_fractional
     FROM pop p
     JOIN shares o ON o.dimension = 'origin_country' AND o.conference = p.conference AND o.year = p.year
@@ -563,12 +587,12 @@ fractional AS (
                  AND w.person_id = p.person_id
     GROUP BY ALL
 )
-SELECT conference, year, tier, origin_country, grad_country, work_country,
+SELECT conference, year, track, tier, origin_country, grad_country, work_country,
        coalesce(w.n_persons, 0) AS n_persons, coalesce(f.n_fractional, 0) AS n_fractional,
        t.n, t.n_known, t.n_known / nullif(t.n, 0) AS coverage
 FROM whole w
-FULL JOIN fractional f USING (conference, year, tier, origin_country, grad_country, work_country)
-JOIN totals t USING (conference, year, tier);
+FULL JOIN fractional f USING (conference, year, track, tier, origin_country, grad_country, work_country)
+JOIN totals t USING (conference, year, track, tier);
 """
 
 STAY_RATES_SQL = """
@@ -576,13 +600,13 @@ CREATE OR REPLACE VIEW study_stay_rates AS
 WITH pop AS (SELECT * FROM study_population),
 shares AS (SELECT * FROM study_person_shares),
 totals AS (
-    SELECT conference, year, tier, count(*) AS n,
+    SELECT conference, year, track, tier, count(*) AS n,
            count(*) FILTER (WHERE grad_status = 'graduated' AND grad_country IS NOT NULL
                               AND work_country IS NOT NULL) AS n_known
     FROM pop GROUP BY ALL
 ),
 whole AS (
-    SELECT conference, year, tier, grad_country,
+    SELECT conference, year, track, tier, grad_country,
            count(*) FILTER (WHERE grad_status = 'graduated') AS n_grad_total,
            count(work_country) FILTER (WHERE grad_status = 'graduated') AS n_grad,
            count(*) FILTER (WHERE grad_status = 'graduated' AND work_country = grad_country) AS n_stayed,
@@ -595,7 +619,7 @@ work_known AS (
     SELECT DISTINCT conference, year, person_id FROM shares WHERE dimension = 'work_country'
 ),
 fractional AS (
-    SELECT p.conference, p.year, p.tier, g.value AS grad_country,
+    SELECT p.conference, p.year, p.track, p.tier, g.value AS grad_country,
            sum(g.share) AS n_grad_fractional,
            sum(g.share * coalesce(w.share, 0)) AS n_stayed_fractional
     FROM pop p
@@ -607,7 +631,7 @@ fractional AS (
     WHERE p.grad_status = 'graduated'
     GROUP BY ALL
 )
-SELECT conference, year, tier, grad_country,
+SELECT conference, year, track, tier, grad_country,
        coalesce(w.n_grad, 0) AS n_grad, coalesce(w.n_stayed, 0) AS n_stayed,
        coalesce(w.n_stayed, 0) / nullif(w.n_grad, 0) AS stay_rate,
        coalesce(f.n_grad_fractional, 0) AS n_grad_fractional,
@@ -620,8 +644,8 @@ SELECT conference, year, tier, grad_country,
        coalesce(w.n_status_unknown, 0) AS n_status_unknown,
        t.n, t.n_known, t.n_known / nullif(t.n, 0) AS coverage
 FROM whole w
-FULL JOIN fractional f USING (conference, year, tier, grad_country)
-JOIN totals t USING (conference, year, tier);
+FULL JOIN fractional f USING (conference, year, track, tier, grad_country)
+JOIN totals t USING (conference, year, track, tier);
 """
 
 OUTSIDE_ORIGIN_SQL = """
@@ -629,7 +653,7 @@ CREATE OR REPLACE VIEW study_outside_origin AS
 WITH pop AS (SELECT * FROM study_population),
 shares AS (SELECT * FROM study_person_shares),
 totals AS (
-    SELECT conference, year, tier, count(*) AS n,
+    SELECT conference, year, track, tier, count(*) AS n,
            count(*) FILTER (WHERE origin_country IS NOT NULL AND work_country IS NOT NULL) AS n_known_all
     FROM pop GROUP BY ALL
 ),
@@ -637,15 +661,15 @@ known AS (
     SELECT * FROM pop WHERE origin_country IS NOT NULL AND work_country IS NOT NULL
 ),
 whole AS (
-    SELECT conference, year, tier, coalesce(origin_country, 'all') AS origin_country,
+    SELECT conference, year, track, tier, coalesce(origin_country, 'all') AS origin_country,
            count(*) AS n_known, count(*) FILTER (WHERE work_country <> origin_country) AS n_outside
-    FROM known GROUP BY GROUPING SETS ((conference, year, tier, origin_country), (conference, year, tier))
+    FROM known GROUP BY GROUPING SETS ((conference, year, track, tier, origin_country), (conference, year, track, tier))
 ),
 work_known AS (
     SELECT DISTINCT conference, year, person_id FROM shares WHERE dimension = 'work_country'
 ),
 person_fraction AS (
-    SELECT p.conference, p.year, p.tier, p.person_id, o.value AS origin_country, o.share AS origin_share,
+    SELECT p.conference, p.year, p.track, p.tier, p.person_id, o.value AS origin_country, o.share AS origin_share,
            o.share * (1 - coalesce(w.share, 0)) AS outside_share
     FROM pop p
     JOIN shares o ON o.dimension = 'origin_country' AND o.conference = p.conference AND o.year = p.year
@@ -655,17 +679,17 @@ person_fraction AS (
                       AND w.person_id = p.person_id AND w.value = o.value
 ),
 fractional AS (
-    SELECT conference, year, tier, coalesce(origin_country, 'all') AS origin_country,
+    SELECT conference, year, track, tier, coalesce(origin_country, 'all') AS origin_country,
            sum(origin_share) AS n_known_fractional, sum(outside_share) AS n_outside_fractional
     FROM person_fraction
-    GROUP BY GROUPING SETS ((conference, year, tier, origin_country), (conference, year, tier))
+    GROUP BY GROUPING SETS ((conference, year, track, tier, origin_country), (conference, year, track, tier))
 ),
 keys AS (  -- the 'all' row exists even when no origin is known, so n and coverage always show
-    SELECT conference, year, tier, origin_country FROM whole
-    UNION SELECT conference, year, tier, origin_country FROM fractional
-    UNION SELECT conference, year, tier, 'all' FROM totals
+    SELECT conference, year, track, tier, origin_country FROM whole
+    UNION SELECT conference, year, track, tier, origin_country FROM fractional
+    UNION SELECT conference, year, track, tier, 'all' FROM totals
 )
-SELECT conference, year, tier, origin_country,
+SELECT conference, year, track, tier, origin_country,
        coalesce(w.n_known, 0) AS n_known, coalesce(w.n_outside, 0) AS n_outside,
        coalesce(w.n_outside, 0) / nullif(w.n_known, 0) AS share_outside,
        coalesce(f.n_known_fractional, 0) AS n_known_fractional,
@@ -673,9 +697,9 @@ SELECT conference, year, tier, origin_country,
        f.n_outside_fractional / nullif(f.n_known_fractional, 0) AS share_outside_fractional,
        t.n, t.n_known_all / nullif(t.n, 0) AS coverage
 FROM keys k
-JOIN totals t USING (conference, year, tier)
-LEFT JOIN whole w USING (conference, year, tier, origin_country)
-LEFT JOIN fractional f USING (conference, year, tier, origin_country);
+JOIN totals t USING (conference, year, track, tier)
+LEFT JOIN whole w USING (conference, year, track, tier, origin_country)
+LEFT JOIN fractional f USING (conference, year, track, tier, origin_country);
 """
 
 
