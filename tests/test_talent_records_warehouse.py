@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from mirror.test_profiles import hidden_ids, override_ids
+from mirror.fixture_venue import FIXTURE_VENUE, FIXTURE_YEAR
+from mirror.test_profiles import fictional_profile_ids, hidden_ids
 from talent.crawl import mirror_settings, run_crawl
 from warehouse.build import BuildReport, build, model_names, run_model
 from warehouse.cli import load_and_build
@@ -21,11 +22,20 @@ from warehouse.cli import load_and_build
 PEOPLE_MODELS = [name for name in model_names() if "050" <= name[:3] <= "069"]
 
 
+def crawl_fixture_papers(base_url: str, warehouse: Path, landing: Path) -> None:
+    """The fictional TalentFixture venue's papers: the only papers the fictional test researchers are on."""
+    run = run_crawl("openreview", {"conference": "talentfixture", "venue": FIXTURE_VENUE, "year": str(FIXTURE_YEAR)},
+                    landing, settings=mirror_settings(base_url))
+    assert run.returncode == 0
+    load_and_build(warehouse, [run.landing_file])
+
+
 def crawl_profiles(base_url: str, warehouse: Path, landing: Path) -> list[Path]:
-    """Profiles of every co-author of the test researchers' 2022 papers, then their ORCID records."""
+    """Profiles of every co-author of the test researchers' papers, then their ORCID records."""
+    crawl_fixture_papers(base_url, warehouse, landing)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        test_ids = [*override_ids(), *hidden_ids()]
+        test_ids = [*fictional_profile_ids(), *hidden_ids()]
         ids = [row[0] for row in con.execute(
             f"""SELECT DISTINCT author_source_id FROM core_authorships
                 WHERE author_source_id LIKE '~%' AND paper_id IN (
@@ -86,11 +96,11 @@ def test_talent_records_for_every_harvested_year(people_warehouse) -> None:
 
 
 @pytest.mark.parametrize(("openreview_id", "undergrad", "grad"), [
-    ("~Hongyu_Ren1", "CN", "US"),       # profile history (and ORCID with ROR ids)
-    ("~Jessica_Schrouff1", "BE", "BE"),  # PhD and master's in Belgium
-    ("~Jingyun_Xiao1", "CN", "US"),      # no PhD: graduate school is the master's
-    ("~Sandeep_Silwal1", "GB", "US"),    # undergrad known only from ORCID
-    ("~Anoop_Cherian1", "IN", "US"),
+    ("~Ada_Fixture1", "CN", "US"),       # profile history (and ORCID with ROR ids)
+    ("~Bram_Testwood1", "BE", "BE"),  # PhD and master's in Belgium
+    ("~Cleo_Mockridge1", "CN", "US"),      # no PhD: graduate school is the master's
+    ("~Eli_Placeholder1", "GB", "US"),    # undergrad known only from ORCID
+    ("~Dara_Stubbington1", "IN", "US"),
 ])
 def test_education_fields_from_profiles_and_orcid(people_warehouse, openreview_id, undergrad, grad) -> None:
     assert record_of(people_warehouse, openreview_id)[:2] == (undergrad, grad)
@@ -99,7 +109,7 @@ def test_education_fields_from_profiles_and_orcid(people_warehouse, openreview_i
 def test_orcid_ror_ids_resolve_without_matching(people_warehouse) -> None:
     rows = query(people_warehouse, """SELECT e.stage, e.institution_id, e.method FROM person_education e
                                       JOIN persons p USING (person_id)
-                                      WHERE p.openreview_id = '~Sandeep_Silwal1' AND e.source = 'orcid'""")
+                                      WHERE p.openreview_id = '~Eli_Placeholder1' AND e.source = 'orcid'""")
     assert rows == [("undergrad", "013meh722", "orcid-ror")]
 
 
@@ -149,11 +159,11 @@ def test_people_rebuild_keeps_every_person_id(people_warehouse) -> None:
 
 
 def test_corrections_survive_a_rebuild_and_a_recrawl(people_warehouse, mirror_server, tmp_path) -> None:
-    [(person_id,)] = query(people_warehouse, "SELECT person_id FROM persons WHERE openreview_id = '~Hongyu_Ren1'")
+    [(person_id,)] = query(people_warehouse, "SELECT person_id FROM persons WHERE openreview_id = '~Ada_Fixture1'")
     corrections = Path(__import__("os").environ["TALENT_CORRECTIONS"])
     corrections.write_text(
         "# test corrections\nperson_id,field,value,note\n"
-        f"{person_id},undergrad_country,Taiwan,checked CV\n{person_id},name,Hongyu Ren (checked),\n"
+        f"{person_id},undergrad_country,Taiwan,checked CV\n{person_id},name,Ada Fixture (checked),\n"
         "Pnobody,work_country,FR,unknown person\n", encoding="utf-8")
     before = query(people_warehouse, "SELECT * FROM authorship_persons ORDER BY ALL")
     con = duckdb.connect(str(people_warehouse))
@@ -161,13 +171,13 @@ def test_corrections_survive_a_rebuild_and_a_recrawl(people_warehouse, mirror_se
         build(con)  # a full rebuild
     finally:
         con.close()
-    assert record_of(people_warehouse, "~Hongyu_Ren1")[0] == "TW"
+    assert record_of(people_warehouse, "~Ada_Fixture1")[0] == "TW"
     files = crawl_profiles(mirror_server.base_url, people_warehouse, tmp_path / "landing")  # a re-crawl
     load_and_build(people_warehouse, files)
     assert query(people_warehouse, "SELECT * FROM authorship_persons ORDER BY ALL") == before
-    assert record_of(people_warehouse, "~Hongyu_Ren1")[0] == "TW"
+    assert record_of(people_warehouse, "~Ada_Fixture1")[0] == "TW"
     assert query(people_warehouse, "SELECT name FROM persons WHERE person_id = ?", [person_id]) == [
-        ("Hongyu Ren (checked)",)]
+        ("Ada Fixture (checked)",)]
     evidence = query(people_warehouse, """SELECT evidence -> 'undergrad_country' ->> 'source' FROM talent_records
                                           WHERE person_id = ?""", [person_id])
     assert {row[0] for row in evidence} == {"analyst_correction"}
