@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "mirror.cli",
     "etl.registry.cli",
     "etl.affiliations.cli",
+    "etl.education.cli",  # talent education extract (homepage degrees, issue 11)
     "etl.people.cli",
     "etl.people.review_cli",
     "talent.eval_cli",

@@ -1,0 +1,110 @@
+"""``talent education extract --in PAGES.jsonl --out OUT.csv``: homepage HTML → degree statements (CSV).
+
+IN: JSON Lines, one page a line: ``{"id": ..., "url": ..., "html": ...}``.
+OUT: one row per statement — ``id, stage, institution_name, institution_id, country_code, start_year,
+end_year, confidence, evidence`` — ``stage`` in undergrad|masters|phd, empty id/country where the school
+did not resolve (never a guess); a page that states no degree has no row. A bad line (not JSON, no id, no
+html string) is reported on stderr with its line number and skipped. The output is written to a temporary
+file beside it and renamed, so a failed run never leaves half a CSV.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+log = logging.getLogger(__name__)
+
+OUT_COLUMNS = ("id", "stage", "institution_name", "institution_id", "country_code", "start_year", "end_year",
+               "confidence", "evidence")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("education", help="degrees researchers state on their homepages")
+    sub = parser.add_subparsers(dest="education_command", required=True, metavar="SUBCOMMAND")
+    extract = sub.add_parser("extract", help="extract degree statements from a JSON Lines file of pages")
+    extract.add_argument("--in", dest="input", type=Path, required=True,
+                         help='input JSON Lines, one {"id", "url", "html"} a line')
+    extract.add_argument("--out", dest="output", type=Path, required=True, help="output CSV")
+    extract.set_defaults(handler=run_extract)
+
+
+def read_pages(fh: TextIO, errors: TextIO) -> Iterator[tuple[str, str]]:
+    """(id, html) of each good line; a bad line is reported with its number and skipped."""
+    for number, raw in enumerate(fh, start=1):
+        if not raw.strip():
+            continue
+        try:
+            page = json.loads(raw)
+        except ValueError as exc:
+            print(f"line {number}: not JSON ({exc.__class__.__name__}: {exc}); skipped", file=errors)
+            continue
+        if not isinstance(page, dict):
+            print(f"line {number}: not a JSON object; skipped", file=errors)
+            continue
+        page_id = page.get("id")
+        if page_id is None or str(page_id).strip() == "" or isinstance(page_id, dict | list):
+            print(f"line {number}: no id; skipped", file=errors)
+            continue
+        html = page.get("html")
+        if not isinstance(html, str):
+            print(f"line {number} (id {page_id}): html is missing or not a string; skipped", file=errors)
+            continue
+        yield str(page_id), html
+
+
+def extract_file(fh_in: TextIO, fh_out: TextIO, errors: TextIO) -> tuple[int, int]:
+    """Write the statements of every page in ``fh_in`` to ``fh_out``; returns (pages, rows)."""
+    from etl.education.homepage_extract import extract_statements
+    from etl.education.institutions import default_resolver
+
+    resolver = default_resolver()
+    writer = csv.writer(fh_out, lineterminator="\n")
+    writer.writerow(OUT_COLUMNS)
+    pages = rows = 0
+    for page_id, html in read_pages(fh_in, errors):
+        pages += 1
+        try:
+            statements = extract_statements(html, resolver)
+        except Exception as exc:  # noqa: BLE001 - one pathological page must not cost the rest
+            print(f"id {page_id}: extraction failed ({exc.__class__.__name__}: {exc}); skipped", file=errors)
+            continue
+        for st in statements:
+            writer.writerow([page_id, st.stage, st.institution_name, st.institution_id or "", st.country_code or "",
+                             st.start_year or "", st.end_year or "", f"{st.confidence:.3f}", st.evidence])
+            rows += 1
+    return pages, rows
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    source: Path = args.input
+    target: Path = args.output
+    if not source.is_file():
+        print(f"input file {source} does not exist", file=sys.stderr)
+        return 2
+    if target.exists() and target.resolve() == source.resolve():
+        print(f"--out {target} is the input file; refusing to overwrite it", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with open(source, encoding="utf-8", errors="replace") as fh_in, \
+                os.fdopen(fd, "w", encoding="utf-8", newline="") as fh_out:
+            pages, rows = extract_file(fh_in, fh_out, sys.stderr)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    log.info("extracted %d statements from %d pages into %s in %.1fs", rows, pages, target,
+             time.perf_counter() - started)
+    return 0
