@@ -61,13 +61,23 @@ def synthetic_population(con: duckdb.DuckDBPyConnection, persons: int = 600, see
             paper = f"{year}-{i}"
             authorships.append((year, paper, 1, pid))
             affiliations.append((year, paper, 1, inst if known else None, work if known else None, 1.0))
+    # every ninth person of 2022 published only in the Datasets & Benchmarks track (no rng draw)
     bulk_insert(con, "talent_records", [
-        ("neurips", y, p, p.upper(), t, o, g, w, inst, "academia", "syn", 0.9) for y, p, t, o, g, w, inst in talent])
+        ("neurips", y, p, p.upper(), t, o, g, w, inst, "academia", "syn", 0.9, *track_columns(y, p, t), False)
+        for y, p, t, o, g, w, inst in talent])
     bulk_insert(con, "person_education", [
-        (p, stage, None, None, c, start, end, "syn", "syn", 0.9) for p, stage, c, start, end in education])
+        (p, stage, None, None, c, start, end, "syn", "syn", 0.9, True, None, start, None)
+        for p, stage, c, start, end in education])
     bulk_insert(con, "authorship_persons", [("neurips", *row) for row in authorships])
     bulk_insert(con, "authorship_affiliations", [("neurips", *row, 0.9, "syn") for row in affiliations])
     bulk_insert(con, "institutions", [(*row, "education", None, "syn") for row in INSTITUTIONS])
+
+
+def track_columns(year: int, person_id: str, tier: str) -> tuple:
+    """(track, tracks, main_track_tier) of a synthetic record: 2022 has Datasets & Benchmarks-only persons."""
+    if year == 2022 and int(person_id[1:]) % 9 == 0:
+        return "datasets_and_benchmarks", ["datasets_and_benchmarks"], None
+    return "main", ["main"], tier
 
 
 def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
@@ -76,8 +86,8 @@ def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -
     columns = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
     types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {table}").fetchall()}
     arrow = pa.table({
-        name: pa.array(list(values), type={"INTEGER": pa.int32(), "DOUBLE": pa.float64()}.get(types[name],
-                                                                                              pa.string()))
+        name: pa.array(list(values), type={"INTEGER": pa.int32(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(),
+                                           "VARCHAR[]": pa.list_(pa.string())}.get(types[name], pa.string()))
         for name, values in zip(names, columns, strict=True)
     })
     con.register("_bulk", arrow)
@@ -252,3 +262,20 @@ def test_stay_rate_figure_counts_finished_graduates_and_states_the_enrolled(repo
     enrolled = int(re.search(r"(\d+) persons still enrolled", caption).group(1))
     assert enrolled > 0  # synthetic PhDs ending after 2022 are students, not graduates
     assert re.search(r"n=\d+", section)  # n per bar
+
+
+def test_report_figures_are_main_track_with_the_all_tracks_n_beside(report_html, report_warehouse):
+    con = duckdb.connect(str(report_warehouse), read_only=True)
+    try:
+        main_n, all_n = con.execute("""SELECT max(n) FILTER (WHERE track = 'main'), max(n) FILTER (WHERE track = 'all')
+                                       FROM study_work_country WHERE year = 2022 AND tier = 'all'""").fetchone()
+    finally:
+        con.close()
+    assert main_n < all_n  # the synthetic 2022 has Datasets & Benchmarks-only persons
+    text = report_html.read_text(encoding="utf-8")
+    headline = re.search(r'<section class="figure" id="headline">(.*?)</section>', text, re.S).group(1)
+    row_2022 = re.search(r"<tr><td>neurips</td><td>2022</td><td>(\d+)</td><td>(\d+)</td>", headline)
+    assert row_2022 and (int(row_2022.group(1)), int(row_2022.group(2))) == (main_n, all_n)
+    work = re.search(r'<section class="figure" id="work-by-tier">(.*?)</section>', text, re.S).group(1)
+    assert f"all: n = {main_n}," in work and "main track" in work
+    assert all("track = 'main'" in q.sql for q in QUESTIONS)

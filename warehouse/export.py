@@ -20,6 +20,9 @@ Why it is built this way:
   the same warehouse produce the same files and a diff of an export means the data changed.
 * **Provenance inside each file**: schema version, crawl ids, table and partition in the Parquet key-value
   metadata, column comments in the field metadata.
+* **No test data**: rows of papers marked test_data (``stg_test_data_papers``), of persons described by test
+  data (``warehouse.integrity.test_persons_sql``) and rows flagged ``test_data`` are never written, so the
+  fictional fixture people of the mirror cannot leave the warehouse.
 * **Paths stay inside DIR**: table names come from an allow-list; partition values must be plain tokens and
   the final path must resolve inside DIR, else the export stops and names the offending value.
 """
@@ -46,6 +49,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from warehouse.integrity import test_persons_sql
 from warehouse.migrate import current_version
 
 logger = logging.getLogger(__name__)
@@ -281,15 +285,29 @@ def _field_metadata(table: pa.Table, columns: list[Column]) -> pa.Schema:
     return pa.schema(fields)
 
 
+def test_data_filter(con: duckdb.DuckDBPyConnection, names: set[str]) -> str:
+    """A WHERE condition (on alias ``x``) that keeps test data out of an export of a table with ``names``."""
+    conditions = ["true"]
+    if "test_data" in names:
+        conditions.append("NOT coalesce(x.test_data, false)")
+    if {"conference", "year", "paper_id"} <= names and object_exists(con, "stg_test_data_papers"):
+        conditions.append("NOT EXISTS (SELECT 1 FROM stg_test_data_papers t WHERE t.conference = x.conference "
+                          "AND t.year = x.year AND t.paper_id = x.paper_id)")
+    if "person_id" in names:
+        conditions.append(f"x.person_id IS NULL OR x.person_id NOT IN ({test_persons_sql(con)})")
+    return " AND ".join(f"({c})" for c in conditions)
+
+
 def fetch(con: duckdb.DuckDBPyConnection, name: str, columns: list[Column],
           partition: tuple[str, int] | None) -> pa.Table:
     """Rows of one table or partition in a deterministic order (identifiers from the allow-list/catalog)."""
     selected = [c.name for c in columns if partition is None or c.name not in PARTITION_COLUMNS]
-    column_list = ", ".join(f'"{c}"' for c in selected)
-    sql = f'SELECT {column_list} FROM "{name}"'  # noqa: S608 - allow-listed table, catalog column names
+    column_list = ", ".join(f'x."{c}"' for c in selected)
+    keep = test_data_filter(con, {c.name for c in columns})
+    sql = f'SELECT {column_list} FROM "{name}" x WHERE {keep}'  # noqa: S608 - allow-listed table, catalog names
     params: list = []
     if partition is not None:
-        sql += " WHERE conference = ? AND year = ?"
+        sql += " AND x.conference = ? AND x.year = ?"
         params = list(partition)
     sql += " ORDER BY ALL"
     table = con.sql(sql, params=params).to_arrow_table()
@@ -336,7 +354,8 @@ def export_table(con: duckdb.DuckDBPyConnection, name: str, out: Path, schema_ve
         result.partitions.append({"path": f"{name}/{FILE_NAME}", "rows": data.num_rows})
         return result
     keys = con.sql(
-        f'SELECT DISTINCT conference, year FROM "{name}" ORDER BY 1, 2'  # noqa: S608 - allow-listed table
+        f'SELECT DISTINCT conference, year FROM "{name}" x WHERE {test_data_filter(con, names)} '  # noqa: S608
+        "ORDER BY 1, 2"
     ).fetchall()
     wanted = {partition_path(c, y, name): (c, y) for c, y in keys}  # validate every value before writing any
     for relative in wanted:

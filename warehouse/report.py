@@ -8,6 +8,10 @@ without its coverage misleads.
 ``QUESTIONS`` is the single list of the study's questions with their one short query each; the HTML report
 and ``docs/analysts.md`` (``talent report --markdown docs/analysts.md``) are both generated from it, so the
 guide always shows queries that run and the results they give.
+
+Every figure is the **main track** (``track = 'main'`` in the study views): the persons with a main-track
+paper that year, as in MacroPolo's 2022 base; NeurIPS 2022 also had a Datasets & Benchmarks track whose
+authors are a different population. The headline gives the all-tracks n beside it.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ PALETTE = (
 OTHER_COLOUR = "#9ca3af"
 TIER_COLOURS = {"all": "#1e3a8a", "oral": "#dc2626", "spotlight": "#ea580c", "poster": "#0891b2"}
 TIER_ORDER = ("all", "oral", "spotlight", "poster")
+TRACK = "main"  # the track every figure shows (see module docstring)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,63 +47,66 @@ class Question:
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "work_country",
-        "Where do NeurIPS researchers work? (share by country, 2019 and 2022, all tiers)",
+        "Where do NeurIPS researchers work? (share by country, 2019 and 2022, main track, all tiers)",
         "SELECT year, country_code, n_persons, round(share, 3) AS share, round(share_fractional, 3) AS share_frac,\n"
         "       n, round(coverage, 3) AS coverage\n"
-        "FROM study_work_country WHERE conference = 'neurips' AND year IN (2019, 2022) AND tier = 'all'\n"
+        "FROM study_work_country WHERE conference = 'neurips' AND year IN (2019, 2022)\n"
+        "  AND track = 'main' AND tier = 'all'\n"
         "ORDER BY year, n_persons DESC LIMIT 12",
         "share = among persons with a known work country; coverage = n_known / n.",
     ),
     Question(
         "origin_country",
-        "Where did they do their undergraduate degree (origin)? Top-tier (oral) authors, latest year",
+        "Where did they do their undergraduate degree (origin)? Top-tier (oral) main-track authors, latest year",
         "SELECT year, country_code, n_persons, round(share, 3) AS share, n, round(coverage, 3) AS coverage\n"
-        "FROM study_origin_country WHERE tier = 'oral'\n"
+        "FROM study_origin_country WHERE track = 'main' AND tier = 'oral'\n"
         "  AND year = (SELECT max(year) FROM study_population)\n"
         "ORDER BY n_persons DESC LIMIT 10",
     ),
     Question(
         "grad_country",
-        "Where did they go to graduate school? (all tiers, latest year)",
+        "Where did they go to graduate school? (main track, all tiers, latest year)",
         "SELECT year, country_code, n_persons, round(share, 3) AS share, n, round(coverage, 3) AS coverage\n"
-        "FROM study_grad_country WHERE tier = 'all'\n"
+        "FROM study_grad_country WHERE track = 'main' AND tier = 'all'\n"
         "  AND year = (SELECT max(year) FROM study_population)\n"
         "ORDER BY n_persons DESC LIMIT 10",
     ),
     Question(
         "work_institution",
-        "Which institutions employ the most researchers? (top 10, all tiers, latest year)",
+        "Which institutions employ the most researchers? (top 10, main track, all tiers, latest year)",
         "SELECT rank, institution_name, country_code, n_persons, round(n_fractional, 1) AS n_frac,\n"
         "       round(coverage, 3) AS coverage\n"
-        "FROM study_work_institution_top25 WHERE tier = 'all'\n"
+        "FROM study_work_institution_top25 WHERE track = 'main' AND tier = 'all'\n"
         "  AND year = (SELECT max(year) FROM study_population)\n"
         "ORDER BY rank LIMIT 10",
     ),
     Question(
         "flows",
-        "Which origin → graduate school → work paths are most common? (all tiers, latest year)",
+        "Which origin → graduate school → work paths are most common? (main track, all tiers, latest year)",
         "SELECT origin_country, grad_country, work_country, n_persons, round(n_fractional, 1) AS n_frac,\n"
         "       n_known, round(coverage, 3) AS coverage\n"
-        "FROM study_flows WHERE tier = 'all' AND year = (SELECT max(year) FROM study_population)\n"
+        "FROM study_flows WHERE track = 'main' AND tier = 'all' AND year = (SELECT max(year) FROM study_population)\n"
         "ORDER BY n_persons DESC LIMIT 10",
     ),
     Question(
         "stay_rates",
         "Of those who finished graduate school (PhD, else master's) in a country by the conference year, what "
-        "share work there? Students still enrolled are counted apart (n_enrolled). (all tiers, latest year)",
+        "share work there? Students still enrolled are counted apart (n_enrolled). "
+        "(main track, all tiers, latest year)",
         "SELECT grad_country, n_grad, n_stayed, round(stay_rate, 3) AS stay_rate,\n"
         "       round(stay_rate_fractional, 3) AS stay_rate_frac,\n"
         "       round(coverage_in_country, 3) AS coverage_in_country,\n"
         "       n_enrolled, n_enrolled_in_country, n, n_known\n"
-        "FROM study_stay_rates WHERE tier = 'all' AND year = (SELECT max(year) FROM study_population)\n"
+        "FROM study_stay_rates WHERE track = 'main' AND tier = 'all'\n"
+        "  AND year = (SELECT max(year) FROM study_population)\n"
         "ORDER BY n_grad DESC, n_enrolled DESC, grad_country LIMIT 10",
     ),
     Question(
         "outside_origin",
-        "What share work outside their origin country? (every year and tier)",
+        "What share work outside their origin country? (main track, every year and tier)",
         "SELECT year, tier, n_known, n_outside, round(share_outside, 3) AS share_outside,\n"
         "       round(share_outside_fractional, 3) AS share_outside_frac, n, round(coverage, 3) AS coverage\n"
-        "FROM study_outside_origin WHERE origin_country = 'all'\n"
+        "FROM study_outside_origin WHERE track = 'main' AND origin_country = 'all'\n"
         "ORDER BY year, tier",
     ),
 )
@@ -133,20 +141,24 @@ def headline(con: duckdb.DuckDBPyConnection) -> list[dict]:
                               ORDER BY n_persons DESC, country_code) FILTER (WHERE rk <= 3) AS top_work
             FROM (SELECT *, row_number() OVER (PARTITION BY conference, year ORDER BY n_persons DESC,
                                                country_code) AS rk
-                  FROM study_work_country WHERE tier = 'all')
+                  FROM study_work_country WHERE track = 'main' AND tier = 'all')
             GROUP BY ALL
         ),
-        orals AS (SELECT DISTINCT conference, year, n AS n_oral FROM study_work_country WHERE tier = 'oral'),
+        orals AS (SELECT DISTINCT conference, year, n AS n_oral FROM study_work_country
+                  WHERE track = 'main' AND tier = 'oral'),
         origin AS (SELECT DISTINCT conference, year, coverage AS origin_coverage
-                   FROM study_origin_country WHERE tier = 'all'),
+                   FROM study_origin_country WHERE track = 'main' AND tier = 'all'),
         grad AS (SELECT DISTINCT conference, year, coverage AS grad_coverage
-                 FROM study_grad_country WHERE tier = 'all'),
+                 FROM study_grad_country WHERE track = 'main' AND tier = 'all'),
         outside AS (SELECT conference, year, share_outside, n_known AS outside_n_known
-                    FROM study_outside_origin WHERE tier = 'all' AND origin_country = 'all')
-        SELECT conference, year, n, n_oral, coverage AS work_coverage, top_work, origin_coverage, grad_coverage,
-               share_outside, outside_n_known
+                    FROM study_outside_origin WHERE track = 'main' AND tier = 'all' AND origin_country = 'all'),
+        every_track AS (SELECT DISTINCT conference, year, n AS n_all_tracks FROM study_work_country
+                        WHERE track = 'all' AND tier = 'all')
+        SELECT conference, year, n, n_all_tracks, n_oral, coverage AS work_coverage, top_work, origin_coverage,
+               grad_coverage, share_outside, outside_n_known
         FROM work LEFT JOIN orals USING (conference, year) LEFT JOIN origin USING (conference, year)
         LEFT JOIN grad USING (conference, year) LEFT JOIN outside USING (conference, year)
+        LEFT JOIN every_track USING (conference, year)
         ORDER BY conference, year""")
 
 
@@ -329,11 +341,13 @@ def figure(title: str, body: str, caption: str, key: str) -> str:
 
 def headline_section(con: duckdb.DuckDBPyConnection) -> str:
     rows = headline(con)
-    header = ("Conference", "Year", "Persons (n)", "Oral persons", "Work country coverage", "Top work countries",
+    header = ("Conference", "Year", "Persons (n, main track)", "Persons (all tracks)", "Oral persons",
+              "Work country coverage", "Top work countries",
               "Origin coverage", "Graduate coverage", "Working outside origin")
     body = "".join(
         "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in (
-            r["conference"], r["year"], r["n"], r["n_oral"] or 0, pct(r["work_coverage"], 1), r["top_work"] or "–",
+            r["conference"], r["year"], r["n"], r["n_all_tracks"] or r["n"], r["n_oral"] or 0,
+            pct(r["work_coverage"], 1), r["top_work"] or "–",
             pct(r["origin_coverage"], 1), pct(r["grad_coverage"], 1),
             f"{pct(r['share_outside'], 1)} (n={r['outside_n_known'] or 0})",
         )) + "</tr>"
@@ -342,7 +356,8 @@ def headline_section(con: duckdb.DuckDBPyConnection) -> str:
     table = ("<table class=\"headline\"><thead><tr>" + "".join(f"<th>{h}</th>" for h in header)
              + f"</tr></thead><tbody>{body}</tbody></table>")
     caption = (f"n = {sum(r['n'] for r in rows)} person-years over {len(rows)} conference-year(s); per row, n = "
-               "persons with a paper that year (tier all) and coverage = share of them with the value known; "
+               "persons with a main-track paper that year (tier all; all tracks, Datasets & Benchmarks "
+               "included, beside it) and coverage = share of them with the value known; "
                "shares are among persons with a known value.")
     return figure("Headline", table, caption, "headline")
 
@@ -351,7 +366,8 @@ def tier_shares_section(con: duckdb.DuckDBPyConnection, view: str, title: str, c
                         key: str) -> str:
     # ``view`` is one of the fixed names passed by build_sections below
     rows = rows_of(con, f"SELECT tier, country_code, share, n, n_known, coverage FROM {view} "  # noqa: S608
-                   "WHERE conference = ? AND year = ? AND country_code IS NOT NULL", [conference, year])
+                   "WHERE conference = ? AND year = ? AND track = 'main' AND country_code IS NOT NULL",
+                   [conference, year])
     if not rows:
         return figure(title, "<p>No data.</p>", "n = 0", key)
     tiers = [t for t in TIER_ORDER if any(r["tier"] == t for r in rows)]
@@ -362,7 +378,7 @@ def tier_shares_section(con: duckdb.DuckDBPyConnection, view: str, title: str, c
         f'<span class="key"><i style="background:{TIER_COLOURS[t]}"></i>{esc(t)}</span>' for t in tiers
     )
     stats = {t: next(r for r in rows if r["tier"] == t) for t in tiers}
-    caption = f"{esc(conference)} {year}, top {len(labels)} countries. " + "; ".join(
+    caption = f"{esc(conference)} {year}, main track, top {len(labels)} countries. " + "; ".join(
         f"{esc(t)}: n = {stats[t]['n']}, coverage {pct(stats[t]['coverage'], 1)}" for t in tiers
     ) + "."
     chart = grouped_bar_chart(labels, series, TIER_COLOURS)
@@ -372,7 +388,8 @@ def tier_shares_section(con: duckdb.DuckDBPyConnection, view: str, title: str, c
 def sankey_section(con: duckdb.DuckDBPyConnection, conference: str, year: int) -> str:
     rows = rows_of(con, """
         SELECT origin_country, grad_country, work_country, n_persons, n, n_known, coverage
-        FROM study_flows WHERE conference = ? AND year = ? AND tier = 'all' AND n_persons > 0""", [conference, year])
+        FROM study_flows WHERE conference = ? AND year = ? AND track = 'main' AND tier = 'all'
+          AND n_persons > 0""", [conference, year])
     title = "Flows: origin → graduate school → work"
     if not rows:
         return figure(title, "<p>No person has all three countries known yet.</p>", "n = 0", "flows")
@@ -390,8 +407,9 @@ def sankey_section(con: duckdb.DuckDBPyConnection, conference: str, year: int) -
     ordered = sorted({c for column in top for c in column}, key=lambda c: (c not in top[2], c))
     colours = colour_map(ordered)
     first = rows[0]
-    caption = (f"{esc(conference)} {year}, all tiers, whole counts; the 7 largest countries per column, the rest "
-               f"as Other. n = {first['n']} persons, {first['n_known']} with all three countries known "
+    caption = (f"{esc(conference)} {year}, main track, all tiers, whole counts; the 7 largest countries per "
+               f"column, the rest as Other. n = {first['n']} persons, {first['n_known']} with all three countries "
+               "known "
                f"(coverage {pct(first['coverage'], 1)}).")
     return figure(title, sankey_chart(flows, colours), caption, "flows")
 
@@ -399,12 +417,13 @@ def sankey_section(con: duckdb.DuckDBPyConnection, conference: str, year: int) -
 def stay_rates_section(con: duckdb.DuckDBPyConnection, conference: str, year: int) -> str:
     rows = rows_of(con, """
         SELECT grad_country, n_grad, n_stayed, stay_rate, n, n_known, coverage FROM study_stay_rates
-        WHERE conference = ? AND year = ? AND tier = 'all' AND n_grad > 0
+        WHERE conference = ? AND year = ? AND track = 'main' AND tier = 'all' AND n_grad > 0
         ORDER BY n_grad DESC, grad_country LIMIT 12""", [conference, year])
     enrolled = rows_of(con, """
         SELECT coalesce(sum(n_enrolled), 0) AS n_enrolled, coalesce(sum(n_status_unknown), 0) AS n_unknown,
                max(n) AS n
-        FROM study_stay_rates WHERE conference = ? AND year = ? AND tier = 'all'""", [conference, year])[0]
+        FROM study_stay_rates WHERE conference = ? AND year = ? AND track = 'main' AND tier = 'all'""",
+        [conference, year])[0]
     title = "Stay rates: graduates working in the country of their graduate school"
     rule = ("A graduate is a person whose graduate stage (PhD, else master's) ended by the conference year; "
             f"{enrolled['n_enrolled']} persons still enrolled (stage ongoing or without an end year) and "
@@ -414,7 +433,8 @@ def stay_rates_section(con: duckdb.DuckDBPyConnection, conference: str, year: in
                       f"{esc(conference)} {year}: n = {enrolled['n'] or 0} persons, coverage 0%. {esc(rule)}",
                       "stay-rates")
     items = [(r["grad_country"], r["stay_rate"], f"n={r['n_grad']}") for r in rows]
-    caption = (f"{esc(conference)} {year}, all tiers, the {len(rows)} graduate countries with most graduates; "
+    caption = (f"{esc(conference)} {year}, main track, all tiers, the {len(rows)} graduate countries with most "
+               "graduates; "
                f"bar = share of that country's graduates (work country known, n per bar) who work there. "
                f"{esc(rule)} n = {rows[0]['n']} persons, {rows[0]['n_known']} graduates with graduate and work "
                f"country known (coverage {pct(rows[0]['coverage'], 1)}).")
@@ -425,14 +445,16 @@ def institutions_section(con: duckdb.DuckDBPyConnection, conference: str, year: 
     rows = rows_of(con, """
         SELECT rank, coalesce(institution_name, institution_id) AS name, country_code, n_persons, share, n, n_known,
                coverage
-        FROM study_work_institution_top25 WHERE conference = ? AND year = ? AND tier = 'all' AND n_persons > 0
+        FROM study_work_institution_top25 WHERE conference = ? AND year = ? AND track = 'main' AND tier = 'all'
+          AND n_persons > 0
         ORDER BY rank LIMIT 15""", [conference, year])
     title = "Top institutions by researchers employed"
     if not rows:
         return figure(title, "<p>No data.</p>", "n = 0", "institutions")
     items = [(f"{r['name'][:30]} ({r['country_code'] or '?'})", float(r["n_persons"]), f"{pct(r['share'], 1)}")
              for r in rows]
-    caption = (f"{esc(conference)} {year}, all tiers, persons per work institution (whole counts; label: share "
+    caption = (f"{esc(conference)} {year}, main track, all tiers, persons per work institution (whole counts; "
+               "label: share "
                f"of persons with a known institution). n = {rows[0]['n']} persons, {rows[0]['n_known']} with a "
                f"known institution (coverage {pct(rows[0]['coverage'], 1)}).")
     chart = hbar_chart(items, PALETTE[0], value_format=lambda v: f"{v:.0f}", width=700)
@@ -442,14 +464,15 @@ def institutions_section(con: duckdb.DuckDBPyConnection, conference: str, year: 
 def outside_origin_section(con: duckdb.DuckDBPyConnection, conference: str, year: int) -> str:
     rows = rows_of(con, """
         SELECT origin_country, share_outside, n_known, n, coverage FROM study_outside_origin
-        WHERE conference = ? AND year = ? AND tier = 'all' AND n_known > 0
+        WHERE conference = ? AND year = ? AND track = 'main' AND tier = 'all' AND n_known > 0
         ORDER BY origin_country = 'all' DESC, n_known DESC, origin_country LIMIT 11""", [conference, year])
     title = "Working outside their origin country"
     if not rows:
         return figure(title, "<p>No data.</p>", "n = 0", "outside-origin")
     items = [("All origins" if r["origin_country"] == "all" else r["origin_country"], r["share_outside"],
               f"n={r['n_known']}") for r in rows]
-    caption = (f"{esc(conference)} {year}, all tiers; bar = share of persons from that origin country working in "
+    caption = (f"{esc(conference)} {year}, main track, all tiers; bar = share of persons from that origin "
+               "country working in "
                f"another country (n per bar: origin and work country known). n = {rows[0]['n']} persons, "
                f"coverage {pct(rows[0]['coverage'], 1)}.")
     return figure(title, hbar_chart(items, PALETTE[4], max_value=1.0), caption, "outside-origin")
@@ -458,7 +481,7 @@ def outside_origin_section(con: duckdb.DuckDBPyConnection, conference: str, year
 def year_over_year_section(con: duckdb.DuckDBPyConnection, conference: str) -> str:
     rows = rows_of(con, """
         SELECT year, country_code, share, n, coverage FROM study_work_country
-        WHERE conference = ? AND tier = 'all' AND country_code IS NOT NULL""", [conference])
+        WHERE conference = ? AND track = 'main' AND tier = 'all' AND country_code IS NOT NULL""", [conference])
     title = "Year over year: where researchers work"
     if not rows:
         return figure(title, "<p>No data.</p>", "n = 0", "year-over-year")
@@ -477,7 +500,8 @@ def year_over_year_section(con: duckdb.DuckDBPyConnection, conference: str) -> s
     body += "<tr class=\"n\"><td>n (coverage)</td>" + "".join(
         f"<td>{per_year[y]['n']} ({pct(per_year[y]['coverage'], 1)})</td>" for y in years) + "</tr>"
     table = f'<table class="yoy"><thead><tr><th>Work country</th>{header}</tr></thead><tbody>{body}</tbody></table>'
-    caption = (f"{esc(conference)}, all tiers: share of persons with a known work country, for the 6 largest "
+    caption = (f"{esc(conference)}, main track, all tiers: share of persons with a known work country, for "
+               "the 6 largest "
                "countries of the latest year. " + "; ".join(
                    f"{y}: n = {per_year[y]['n']}, coverage {pct(per_year[y]['coverage'], 1)}" for y in years) + ".")
     return figure(title, line_chart(years, series, colours) + table, caption, "year-over-year")

@@ -91,12 +91,13 @@ GAP_COMMENTS: dict[str, dict[str, str]] = {
         "paper_id": PAPER_ID,
         "author_position": "Position in the author list, from 1.",
         "author_name": "Name as published.",
-        "raw_affiliation": "Affiliation string as published (NULL when no source gives one).",
+        "raw_affiliation": "Affiliation string as the source gives it: printed with the paper for 2019/2020, an "
+        "OpenReview profile snapshot for 2021 on (see stg_affiliation_provenance); NULL when no source gives one.",
         "author_source_id": "OpenReview profile id or virtual-site author id when known.",
         "source": "Spider whose record gave the author list.",
         "source_url": "URL the author list was parsed from.",
         "email_domain": "Domain of the author's confirmed email (never the address), when known.",
-        "affiliation_source": "Spider that gave raw_affiliation.",
+        "affiliation_source": "Spider that gave raw_affiliation (what its value is: stg_affiliation_provenance).",
     },
     "institutions": {
         "": "One row per institution: ROR id where ROR has it, tt:<slug>-<cc> otherwise.",
@@ -163,6 +164,11 @@ GAP_COMMENTS: dict[str, dict[str, str]] = {
         "source": "Where the record came from (OpenReview profile, …).",
         "method": "How it was derived.",
         "confidence": "Confidence in [0, 1].",
+        "is_degree": "True for an education stage at a degree-granting institution.",
+        "observed_year": "Conference-year the profile was read for.",
+        "counts_from_year": "First conference year the row may be used for.",
+        "counts_to_year": "Last conference year the row may be used for (NULL = open).",
+        "test_data": "True for rows from fictional test sources.",
     },
     "authorship_persons": {
         "": "Which person wrote each authorship: one row per (paper, author position).",
@@ -185,8 +191,14 @@ GAP_COMMENTS: dict[str, dict[str, str]] = {
         "work_country": "ISO alpha-2 country of work at the time of the conference; NULL when unknown.",
         "work_institution_id": INSTITUTION_ID,
         "sector": "academia or industry (or other), when known.",
-        "evidence": "What the values rest on (sources, links).",
+        "evidence": "What the values rest on (sources, origin, observed year, links).",
         "confidence": "Confidence in [0, 1].",
+        "track": "main when any paper that year is main track, else the papers' track.",
+        "tracks": "Every track of the person's papers that year.",
+        "main_track_tier": "Highest tier among the main-track papers.",
+        "work_origin": "Where work_country comes from (paper, openreview_profile_snapshot, …).",
+        "work_observed_year": "Year the source states the work value for.",
+        "test_data": "True for fictional test people (never in study views, exports, the report).",
     },
 }
 
