@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from mirror.career_history import bundled_histories, history_entries
 from mirror.fixture_venue import FIXTURE_INVITATION, fixture_notes
 from mirror.page import JSON, Page, json_bytes, json_page
 from mirror.papers_2022 import Paper2022, papers_2022
@@ -214,8 +215,7 @@ def profile_index() -> ProfileIndex:
 
     A person is every ``~`` id linked through (submission ``authorids``, crawled ``or_profile``) pairs;
     the profile's ``id`` is the most recently crawled ``or_profile``, and every linked id finds it. The
-    data are a crawl of profiles, not the profiles themselves, so only the latest affiliation is known:
-    history holds one position with unknown dates.
+    history comes from the reconstructed careers (see :func:`_profile`).
     """
     rows = [author for year in OPENREVIEW_AUTHOR_YEARS
             for authors in openreview_authors(year).values() for author in authors]
@@ -247,9 +247,11 @@ def profile_index() -> ProfileIndex:
 
 
 def _profile(canonical: str, fields: dict[str, str]) -> dict[str, Any]:
+    """A profile in OpenReview's shape; its history is the career reconstructed from year-by-year snapshots
+    (:mod:`mirror.career_history`, bounds marked as observed), else the one undated position crawled."""
     domain = fields.get("aff_domain", "")
-    history = []
-    if fields.get("aff") or domain:
+    history = history_entries(bundled_histories().get(canonical, ()))
+    if not history and (fields.get("aff") or domain):
         history.append({"position": fields.get("position", ""), "start": None, "end": None,
                         "institution": {"name": fields.get("aff", ""), "domain": domain}})
     emails = [f"****@{domain}"] if domain else []

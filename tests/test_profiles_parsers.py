@@ -90,8 +90,8 @@ def test_profile_found_under_old_username_and_ghost_left_for_single_lookup() -> 
     profile = data["found"]["~Ada_B_Example1"]
     assert profile["profile_id"] == "~Ada_Example1"
     assert profile["history"][1] == {
-        "position": "PhD student", "start": 2016, "end": 2021,
-        "institution": {"name": "University of Toronto", "domain": "utoronto.ca", "country": "CA",
+        "position": "PhD student", "start": 2016, "end": 2021, "bounds": "stated",
+        "institution": {"name": "University of Toronto", "domain": "utoronto.ca", "country": "CA", "city": None,
                         "department": "Computer Science"}}
     assert profile["orcid"] == "0000-0000-0042-0014"
     assert profile["dblp_pid"] == "12/3456-7"

@@ -109,10 +109,14 @@ def _history_entry(entry: dict[str, Any]) -> dict[str, Any]:
         "position": clean_text(entry.get("position")),
         "start": year_of(entry.get("start")),
         "end": year_of(entry.get("end")),
+        # "observed": start/end are the first/last year a snapshot showed the entry (the offline mirror's
+        # reconstructed careers), not the dates the researcher gave; "stated" otherwise.
+        "bounds": "observed" if entry.get("_bounds") == "observed" else "stated",
         "institution": {
             "name": clean_text(institution.get("name")),
             "domain": domain.lower() if domain else None,
             "country": clean_text(institution.get("country")),
+            "city": clean_text(institution.get("city")),
             "department": clean_text(institution.get("department")),
         },
     }
