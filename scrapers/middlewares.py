@@ -58,6 +58,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.cap = settings.getfloat("BACKOFF_MAX_SECONDS", 120.0)
         self.retry_after_cap = settings.getfloat("RETRY_AFTER_MAX_SECONDS", 600.0)
         self.paused_until: dict[str, float] = {}
+        self.exception_retries = settings.getint("RETRY_TIMES_ON_EXCEPTION", 2)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -99,7 +100,12 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def process_exception(self, request: Request, exception: Exception) -> Request | None:
         if request.meta.get("dont_retry", False) or not isinstance(exception, self.exceptions_to_retry):
             return None
-        delay = backoff_seconds(request.meta.get("retry_times", 0) + 1, self.base, self.cap)
+        attempt = request.meta.get("retry_times", 0) + 1
+        if attempt > request.meta.get("max_retry_times", self.exception_retries):
+            logger.warning("%s failed %d time(s), giving up: %s", request.url, attempt, exception)
+            return None
+        delay = backoff_seconds(attempt, self.base, self.cap)
+        logger.warning("%s failed (%s): retry %d in %.1f s", request.url, exception, attempt, delay)
         return self._retry_later(request, exception, delay)
 
     def _retry_later(self, request: Request, reason: object, delay: float) -> Request | None:

@@ -8,6 +8,7 @@ same file instead of starting a new one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -19,7 +20,9 @@ from typing import IO, Any, Self
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
+from scrapers.crawl_outcome import crawl_problems
 from scrapers.items import LandedRecord, RejectRecord
 from scrapers.parsing.common import scrub_email_addresses
 
@@ -34,7 +37,7 @@ def new_crawl_id(source: str) -> str:
 
 def _open_for_append(path: Path) -> IO[str]:
     """Open a JSON Lines file for appending, first cutting a partial last line left by a hard kill."""
-    if path.exists() and path.stat().st_size:
+    if path.is_file() and path.stat().st_size:
         with path.open("rb+") as handle:
             handle.seek(0, os.SEEK_END)
             size = handle.tell()
@@ -50,7 +53,7 @@ def _open_for_append(path: Path) -> IO[str]:
 def _landed_keys(path: Path) -> set[str]:
     """Record keys already in a crawl's landing file (empty for a new crawl)."""
     keys: set[str] = set()
-    if path.exists():
+    if path.is_file():  # never read a device or a fifo standing in for the file
         with path.open("rb") as handle:
             for raw in handle:
                 try:
@@ -72,6 +75,7 @@ class LandingWriterPipeline:
         self.source = ""
         self.started_at = ""
         self.landed_keys: set[str] = set()
+        self.write_failed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -118,8 +122,7 @@ class LandingWriterPipeline:
                 "reason": scrub_email_addresses(item.reason),
                 "seen_at": now,
             }
-            self.rejects.write(json.dumps(line, ensure_ascii=False) + "\n")
-            self.rejects.flush()
+            self._write(self.rejects, json.dumps(line, ensure_ascii=False) + "\n", f"reject {item.url}")
             if stats is not None:
                 stats.inc_value("landing/rejects")
             logger.warning("rejected %s: %s", item.url, line["reason"])
@@ -145,22 +148,55 @@ class LandingWriterPipeline:
         }
         # Last line of defence: parsers reduce addresses to domains, but a title or name field can carry
         # one verbatim; nothing that looks like an address reaches a landing file.
-        self.records.write(scrub_email_addresses(json.dumps(line, ensure_ascii=False)) + "\n")
-        self.records.flush()
+        self._write(self.records, scrub_email_addresses(json.dumps(line, ensure_ascii=False)) + "\n",
+                    record.record_key)
         if stats is not None:
             stats.inc_value(f"landing/{record.record_type}s")
         return item
 
+    def _write(self, handle: IO[str], text: str, what: str) -> None:
+        """Write and flush one line; a write error (disk full) is counted, and the crawl is stopped.
+
+        Going on would request every remaining page only to drop what it parsed, and the records lost
+        would show nowhere but the log. The manifest carries the count and ``talent crawl`` fails.
+        """
+        try:
+            handle.write(text)
+            handle.flush()
+        except OSError as exc:
+            stats = self.crawler.stats
+            if stats is not None:
+                stats.inc_value("landing/write_errors")
+                stats.set_value("landing/write_error", f"{type(exc).__name__}: {exc.strerror or exc}")
+            logger.error("could not land %s: %s", what, exc)
+            if not self.write_failed:
+                self.write_failed = True
+                engine = self.crawler.engine
+                if engine is not None:
+                    deferred_from_coro(engine.close_spider_async(reason="landing_write_error"))
+            raise DropItem(f"could not land {what}: {exc}") from exc
+
     def close_spider(self) -> None:
         for handle in (self.records, self.rejects):
             if handle is not None:
-                handle.close()
+                try:
+                    handle.close()
+                except OSError as exc:  # the last buffered bytes could not be written either
+                    logger.error("closing a landing file failed: %s", exc)
 
     def write_manifest(self, spider: Any, reason: str) -> None:
-        """After the crawl: its id, finish reason and stats, so operators see what a file holds."""
+        """After the crawl: its id, finish reason, stats, the records file's size and hash, and its verdict.
+
+        ``records_lines`` and ``records_sha256`` let the loader tell a file that lost lines after the crawl
+        from a complete one; ``problems`` says why the crawl failed (``talent crawl`` exits non-zero).
+        """
         if not self.crawl_id:
             return
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        stats = {key: value for key, value in stats.items() if isinstance(value, int | float | str)}
+        records_path = self.folder / f"{self.crawl_id}.jsonl"
+        lines, sha = _lines_and_sha256(records_path)
+        problems = crawl_problems(self.source, reason, stats, lines)
         manifest = {
             "crawl_id": self.crawl_id,
             "source": self.source,
@@ -168,9 +204,32 @@ class LandingWriterPipeline:
             "started_at": self.started_at,
             "closed_at": datetime.now(UTC).isoformat(),
             "finish_reason": reason,
-            "stats": {key: value for key, value in stats.items() if isinstance(value, int | float | str)},
+            "records_lines": lines,
+            "records_sha256": sha,
+            "outcome": "failed" if problems else "ok",
+            "problems": problems,
+            "stats": stats,
         }
+        for problem in problems:
+            logger.error("crawl %s failed: %s", self.crawl_id, problem)
         path = self.folder / f"{self.crawl_id}.manifest.json"
         tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
-        tmp.replace(path)
+        try:
+            tmp.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
+            tmp.replace(path)
+        except OSError as exc:
+            logger.error("could not write the manifest %s: %s", path, exc)
+            tmp.unlink(missing_ok=True)
+
+
+def _lines_and_sha256(path: Path) -> tuple[int, str | None]:
+    """Non-empty lines and SHA-256 of a regular records file (0 and None when there is none)."""
+    if not path.is_file():
+        return 0, None
+    digest = hashlib.sha256()
+    lines = 0
+    with path.open("rb") as handle:
+        for raw in handle:
+            digest.update(raw)
+            lines += bool(raw.strip())
+    return lines, digest.hexdigest()

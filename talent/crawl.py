@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from scrapers.crawl_outcome import crawl_problems
 from scrapers.resume import saved_crawl_id
 
 # Politeness on the loopback mirror: still at most 2 requests at a time per host, but no artificial delay.
@@ -61,10 +62,27 @@ class CrawlRun:
 
     @property
     def records(self) -> int:
-        if not self.landing_file.exists():
+        if not self.landing_file.is_file():
             return 0
         with self.landing_file.open("rb") as handle:
             return sum(1 for _ in handle)
+
+    @property
+    def problems(self) -> list[str]:
+        """Why this crawl failed (empty when it did not): the manifest's verdict, or its absence."""
+        problems = []
+        if self.returncode != 0:
+            problems.append(f"scrapy exited with code {self.returncode}")
+        if not self.manifest:
+            problems.append("no manifest was written (the crawl was killed or could not write its landing folder)")
+            if self.records == 0:
+                problems.append("landed no records")
+            return problems
+        if "problems" in self.manifest:
+            return problems + list(self.manifest["problems"])
+        return problems + crawl_problems(
+            self.spider, self.manifest.get("finish_reason"), self.stats, self.records
+        )
 
 
 def new_crawl_id(spider: str) -> str:
@@ -112,7 +130,10 @@ def run_crawl(
         if log_file:
             log_handle.close()  # type: ignore[union-attr]
     manifest_path = landing_dir / spider / f"{crawl_id}.manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    except ValueError:
+        manifest = {}
     return CrawlRun(
         spider, arguments, crawl_id, landing_file, process.returncode, time.perf_counter() - started, manifest
     )

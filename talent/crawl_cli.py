@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 from pathlib import Path
 
 from talent.crawl import mirror_settings, run_crawl
@@ -32,24 +34,49 @@ def spider_arguments(args: argparse.Namespace) -> dict[str, str]:
     return arguments
 
 
+class ProgressLine:
+    """Prints how many records have landed, at most every ``every`` seconds, to stderr (stdout stays the
+    summary a script reads). A single crawl can run for minutes; silence looks like a hang."""
+
+    def __init__(self, label: str, every: float = 5.0) -> None:
+        self.label, self.every = label, every
+        self.started = self.last = time.monotonic()
+        self.count = -1
+
+    def __call__(self, records: int) -> None:
+        now = time.monotonic()
+        if records != self.count and now - self.last >= self.every:
+            self.count, self.last = records, now
+            print(f"{self.label}: {records:,} records landed ({now - self.started:.0f} s)", file=sys.stderr,
+                  flush=True)
+
+
 def _crawl(args: argparse.Namespace) -> int:
     arguments = spider_arguments(args)
     settings: dict[str, object] = mirror_settings(args.mirror) if args.mirror else {}
     for pair in args.set or []:
         name, _, value = pair.partition("=")
         settings[name] = value
+    what = f"{args.conference} {args.year}" if args.spider in PAPER_SPIDERS else "profiles"
     run = run_crawl(
-        args.spider, arguments, args.landing_dir, settings=settings, jobdir=args.jobdir, log_file=args.log_file
+        args.spider, arguments, args.landing_dir, settings=settings, jobdir=args.jobdir, log_file=args.log_file,
+        on_progress=ProgressLine(f"crawl {args.spider} {what}"),
     )
     stats = run.stats
-    what = f"{args.conference} {args.year}" if args.spider in PAPER_SPIDERS else "profiles"
     print(
         f"{run.spider} {what}: crawl {run.crawl_id} → {run.landing_file} "
         f"({run.records} records, {stats.get('downloader/request_count', 0)} requests, "
         f"{stats.get('landing/rejects', 0)} rejects, finish reason {run.manifest.get('finish_reason')}, "
         f"{run.seconds:.1f} s)"
     )
-    return run.returncode
+    problems = run.problems
+    for problem in problems:
+        print(f"  FAILED: {problem}")
+    if problems:
+        where = f"; log in {args.log_file}" if args.log_file else ""
+        print(f"crawl {run.crawl_id} failed ({len(problems)} problem(s)){where}")
+        return run.returncode or 1
+    return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
