@@ -40,7 +40,8 @@ _ABBREVIATION_END = re.compile(
     r"(?:\b(?:Ph\.?\s?D|B\.\s?S|M\.\s?S|B\.\s?Sc|M\.\s?Sc|B\.\s?A|M\.\s?A|B\.\s?Eng|M\.\s?Eng|B\.\s?E|M\.\s?E|B\.\s?Tech"
     r"|M\.\s?Tech|D\.\s?Phil|M\.\s?Phil|S\.\s?B|S\.\s?M|A\.\s?B|Dr|Prof|Mr|Mrs|Ms|St|Univ|Inst|Dept|U\.S|U\.K|e\.g|i\.e"
     r"|vs|Jr|Sr|No|Dipl\.-\w+|rer\.\s?nat)\.|\b[A-Z]\.)$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u00C0-\u00DE\u4e00-\u9fff\"“(])|[;；。！？]\s*|\s+\|\s+(?=\d{4}\b)")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])\s+(?=[A-Z\u00C0-\u00DE\u4e00-\u9fff\"“(])|[;；。！？]\s*|，(?=\s*(?:19|20)\d{2})")
 _RANGE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})(?:\s*[./年-]\s*\d{1,2}\s*月?)?\s*(?:-|–|—|~|～|－|to|until|through|au|à|至|到)\s*"
     r"(?:(?:[A-Za-zéû]{3,9}\.?\s+|\d{1,2}\s*[./]\s*)?((?:19|20)\d{2})(?!\d)"
@@ -297,10 +298,12 @@ def _sentence_statements(sentence: str, block: Block, resolver: InstitutionResol
     out: list[Statement] = []
     pairs = _pair(sentence, mentions, spans, line)
     year_owner = _assign_years(sentence, [(min(m.start, sp.start), max(m.end, sp.end)) for m, sp, _i in pairs])
-    for index, (mention, span, inst) in enumerate(pairs):
+    for mention, span, inst in pairs:
         if PLACEHOLDER.search(sentence[min(mention.start, span.start):max(mention.end, span.end)]):
             continue
-        start_year, end_year = years(" ".join(year_owner.get(index, [])))
+        # "MSc and BSc …, Chalmers, 2012 - 2017": degrees sharing one school share its dates
+        shared = [k for k, (_m, other, _i) in enumerate(pairs) if other.start == span.start]
+        start_year, end_year = years(" ".join(y for k in shared for y in year_owner.get(k, [])))
         confidence = 0.9 if block.section == EDUCATION or (line and (start_year or end_year)) else 0.85
         if mention.inferred:
             confidence = 0.7

@@ -49,19 +49,24 @@ def clean(text: str) -> str:
 
 
 def _flat_text(element: lxml.html.HtmlElement) -> str:
-    """All text of an element; block-level children are separated by ' | ', <br> by a newline."""
-    parts: list[str] = [element.text or ""]
+    """All text of an element; block-level children are separated by ' | ', <br> by a newline (source line
+    breaks are only whitespace)."""
+    parts: list[str] = [_spaces(element.text)]
     for child in element:
         if not isinstance(child.tag, str) or child.tag in _SKIP_TAGS:
-            parts.append(child.tail or "")
+            parts.append(_spaces(child.tail))
             continue
         if child.tag == "br":
             parts.append("\n")
         else:
             inner = _flat_text(child)
             parts.append(f" | {inner} | " if child.tag in _BLOCKS else inner)
-        parts.append(child.tail or "")
+        parts.append(_spaces(child.tail))
     return "".join(parts)
+
+
+def _spaces(text: str | None) -> str:
+    return text.replace("\n", " ") if text else ""
 
 
 def _tidy(text: str) -> list[str]:
@@ -127,7 +132,7 @@ class _Walker:
             text = _flat_text(element)
             if tag in _PARAGRAPHS or len(text) <= _MAX_ITEM_CHARS:
                 self.flush()
-                self.emit(text if tag != "tr" else text.replace(" | ", " | "), item=tag in _ITEMS)
+                self.emit(text, item=tag in _ITEMS)
                 return
         hint = self._hint(element)
         if hint:
@@ -136,18 +141,18 @@ class _Walker:
         if block:
             self.flush()
         if element.text:
-            self.buffer.append(element.text)
+            self.buffer.append(_spaces(element.text))
         for child in element:
             if isinstance(child.tag, str) and child.tag == "br":
                 self.buffer.append("\n")
             elif isinstance(child.tag, str) and child.tag not in _BLOCKS and child.tag not in _SKIP_TAGS \
                     and not child.xpath(".//*[self::p or self::div or self::li or self::h1 or self::h2 or self::h3"
                                         " or self::h4 or self::h5 or self::h6 or self::ul or self::table]"):
-                self.buffer.append(child.text_content())  # inline: a, span, em, strong …
+                self.buffer.append(_spaces(child.text_content()))  # inline: a, span, em, strong …
             else:
                 self.walk(child)
             if child.tail:
-                self.buffer.append(child.tail)
+                self.buffer.append(_spaces(child.tail))
         if block:
             self.flush()
         if hint:

@@ -17,14 +17,14 @@ from typing import Protocol
 from etl.education.vocabulary import PLACEHOLDER
 
 _KEYWORDS = (
-    r"Universit(?:y|ies|ät|at|é|e|ad|ade|à|a|eit|et|i)|Univ\.?|Institut(?:e|o)?|Istituto|College|Coll[èe]ge|[ÉE]cole"
+    r"Universit(?:y|ies|ät|at|é|e|à|a|eit|et|i)|Universidade?|Univ\.?|Institut(?:e|o)?|Istituto|College|Coll[èe]ge|[ÉE]cole"
     r"|School|Polytechni(?:que|c)|Politecnico|Polit[ée]cnica|Academy|Acad[ée]mie|Akademie|Hochschule|Technion"
     r"|ETH|EPFL|ENS|KAIST|POSTECH|Sorbonne|Sciences Po|CentraleSup[ée]lec|T[ée]l[ée]com|Caltech|KTH|Conservatoire"
     r"|Mines|Ponts|Supaero|ENSAE|ENSTA|ENSIMAG|Ensimag|INSA|IIT|IIIT|NIT|BITS"
 )
 _KEYWORD = re.compile(rf"^(?:{_KEYWORDS})$")
 _CONNECTORS = frozenset({"of", "for", "and", "&", "de", "des", "du", "la", "le", "les", "d'", "der", "für", "fur",
-                         "di", "del", "della", "degli", "y", "e", "at", "the", "in", "-", "en", "et", "am", "an",
+                         "di", "del", "della", "degli", "y", "at", "the", "in", "-", "en", "et",
                          "zu", "do", "da", "dos", "das", "von", "St.", "l'"})
 _TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’.\-]*(?:\s*\([A-Z][\w ]*\))?|[a-z][a-z'’]*|&|-")
 _STOP_AFTER = frozenset({"in", "the"})  # "University of X in 2018" / "at the …": not part of the name
@@ -102,6 +102,12 @@ def _latin_spans(text: str) -> list[Span]:
         if has_keyword:
             # "B.S. in Computer Science at Stanford University": the name starts after the last "in"/"at"
             # that comes before the first keyword ("University of Texas at Austin" keeps its "at")
+            for k in range(end, i, -1):
+                if tokens[k].group() in ("and", "et", "&") and any(
+                        _KEYWORD.match(tokens[m].group().rstrip(".,")) for m in range(k + 1, end + 1)) and \
+                        tokens[k + 1].group()[0].isupper() and _KEYWORD.match(tokens[k + 1].group().rstrip(".,")):
+                    i = k + 1
+                    break
             first_keyword = next(k for k in range(i, end + 1) if _KEYWORD.match(tokens[k].group().rstrip(".,")))
             for k in range(first_keyword - 1, i - 1, -1):
                 if tokens[k].group() in ("in", "at", "en", "à"):
@@ -112,7 +118,7 @@ def _latin_spans(text: str) -> list[Span]:
             while last > i and tokens[last].group() in _CONNECTORS | _STOP_AFTER:
                 last -= 1
             start_char, end_char = tokens[i].start(), tokens[last].end()
-            if text.startswith("The ", start_char):
+            if text.startswith(("The ", "the "), start_char):
                 start_char += 4
             spans.append(Span(start_char, end_char, text[start_char:end_char].rstrip(".,"), True))
         i = max(end, j - 1, i) + 1

@@ -35,6 +35,9 @@ _SKIP_HEADINGS = (
     r"学生", r"指导学生", r"在读学生", r"毕业学生", r"新闻", r"动态", r"最新动态", r"工作经历", r"实习经历",
     r"获奖", r"荣誉", r"奖励", r"论文", r"发表论文", r"教学", r"学术服务",
 )
+_OWNER_HEADINGS = (r"about(?: me)?", r"bio(?:graphy)?", r"short bio", r"principal investigator", r"pi",
+                   r"director", r"biographie", r"[àa] propos", r"个人简介", r"简介", r"关于我")
+_OWNER_RE = re.compile(r"^\W*(?:" + "|".join(_OWNER_HEADINGS) + r")\W*$", re.IGNORECASE)
 _EDU_RE = re.compile(r"^\W*(?:" + "|".join(_EDU_HEADINGS) + r")\W*$", re.IGNORECASE)
 _SKIP_RE = re.compile(r"^\W*(?:" + "|".join(_SKIP_HEADINGS) + r")\W*$", re.IGNORECASE)
 # id / class words of template sections (Hugo Academic "ul-edu", al-folio "news", academicpages "talks")
@@ -52,6 +55,8 @@ def classify_heading(text: str) -> str | None:
         return None
     if _EDU_RE.match(text):
         return EDUCATION
+    if _OWNER_RE.match(text):
+        return NEUTRAL
     if _SKIP_RE.match(text):
         return SKIP
     return None
@@ -111,8 +116,8 @@ OTHERS = re.compile(
     r"\b(?:my|our|his|her|their|mes|nos)\s+(?:(?:former|current|phd|ph\.d\.|graduate|undergraduate|master'?s?|ms|bs"
     r"|first|new|talented|amazing|excellent|brilliant|co-advised|anciens?|anciennes?)\s+)*"
     r"(?:students?|advisees?|mentees?|interns?|[ée]tudiant(?:e)?s?|doctorant(?:e)?s?)\b"
-    r"|\bcongrat\w*|\bf[ée]licitations\b|\b(?:co-)?(?:advis|supervis|mentor)(?:ed|ing)\b"
-    r"|\bI (?:advise|supervise|mentor)"
+    r"|\bcongrat\w*|\bf[ée]licitations\b|\bco-?advis(?:ed|ing)\b"
+    r"|\b(?:I|we) (?:(?:co-)?advise|supervise|mentor|(?:co-)?advised|supervised|mentored)\b"
     r"|\bwelcome\b|我的学生|指导的学生|祝贺|恭喜",
     re.IGNORECASE)
 # Someone else's degree in a third-person sentence: "Alice Example received her B.S. …" (checked against owner)
