@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from mirror import site
+from mirror import homepages, site
 from mirror.faults import FaultPlan, FaultRule
 from mirror.page import JSON, SITE_LAST_MODIFIED, TEXT, Page, json_bytes
 
@@ -202,6 +202,10 @@ class _MirrorHandler(BaseHTTPRequestHandler):
     def _dispatch(self, method: str) -> None:
         body = self._read_body()
         path = urlsplit(self.path).path
+        proxied_host = urlsplit(self.path).hostname  # an absolute-form target: we are asked as a proxy
+        if proxied_host and homepages.serves(proxied_host):  # fictional homepages (mirror/homepages.py)
+            self._dispatch_homepage(method, proxied_host, path)
+            return
         if path.startswith(site.CONTROL_PREFIX):
             self._control(method, path, body)
             return
@@ -231,6 +235,20 @@ class _MirrorHandler(BaseHTTPRequestHandler):
             self._send(304, b"", None, page=page)
             return
         self._send(page.status, page.body, page.content_type, page=page, head_only=method == "HEAD")
+
+    def _dispatch_homepage(self, method: str, host: str, path: str) -> None:
+        mirror = self.server_mirror
+        mirror._record(path=f"//{host}{path}")
+        rule = mirror.faults.take(self.path)
+        if rule is not None and rule.kind == "slow":
+            mirror._record(fault=rule.kind)
+            time.sleep(rule.delay)
+        found = homepages.answer(host, path)
+        if found is None:
+            self._send(404, b"Not Found\n", TEXT)
+            return
+        page, headers = found
+        self._send(page.status, page.body, page.content_type, page=page, head_only=method == "HEAD", extra=headers)
 
     # --- responses -----------------------------------------------------------------------------------
     def _send(self, status: int, body: bytes, content_type: str | None, page: Page | None = None,
