@@ -28,8 +28,9 @@ from etl.registry.model import Registry
 # "evidence-acronym": an acronym the registry already lists for several institutions, which NeurIPS
 # authors write with this one's email domain ("CNRS" @cnrs.fr): it beats the others' acronyms but is
 # still an acronym (it never outranks a name found beside it).
+# "domain-acronym": an evidence-backed domain's label ("TTIC" for ttic.edu), an acronym like any other.
 KIND_RANK = {"seed": 0, "evidence": 0, "display": 1, "alias": 2, "label": 2, "hipo": 2, "swot": 3,
-             "stripped": 4, "evidence-acronym": 5, "acronym": 6}
+             "stripped": 4, "evidence-acronym": 5, "acronym": 6, "domain-acronym": 6}
 MAX_SPAN_TOKENS = 14
 BLOCK_MAX_DF = 800  # a token in more names than this is too common to block on
 MAX_FUZZY_CANDIDATES = 250
@@ -164,6 +165,69 @@ def short_names(registry: Registry, places: set[str]) -> dict[str, tuple[str, fr
     return out
 
 
+FIELD_NAME_MIN_EVIDENCE = 5  # authors: enough for a word to be the field's name for an institution
+EXTENSION_MIN_EVIDENCE = 3
+SITE_CITY_DOMINANCE = 3.0
+_EXTENSION_KINDS = frozenset({"display", "alias", "label", "seed", "evidence", "hipo", "stripped"})
+
+
+def site_cities(registry: Registry) -> dict[str, tuple[str, ...]]:
+    """City name key → the countries it may be in, most registry institutions first.
+
+    One country when it is the only one or has :data:`SITE_CITY_DOMINANCE` times the next ("London":
+    GB 660, CA 27); several when it is really ambiguous ("Cambridge": US 86, GB 84) — for those the
+    warehouse asks the coauthors (see :mod:`etl.affiliations.sites`).
+    """
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for inst in registry.institutions.values():
+        if inst.city and inst.country_code and inst.source in ("ror", "ror-inactive"):
+            counts[name_key(inst.city)][inst.country_code] += 1
+    out: dict[str, tuple[str, ...]] = {}
+    for city, by_country in counts.items():
+        if len(city) <= 3:
+            continue
+        ranked = sorted(by_country.items(), key=lambda kv: -kv[1])
+        top = ranked[0][1]
+        out[city] = tuple(c for c, n in ranked if n * SITE_CITY_DOMINANCE > top)
+    return out
+
+
+def company_branches(registry: Registry) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """Companies' national records by name root: "Meta (United Kingdom)" is Meta's GB branch."""
+    roots: dict[str, str] = {}
+    by_root: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for inst in registry.institutions.values():
+        if inst.type != "company" or not inst.country_code or inst.source == "ror-inactive":
+            continue
+        root = name_key(re.sub(r"\s*\([^()]*\)\s*$", "", inst.name))
+        if root:
+            roots[inst.institution_id] = root
+            by_root[(root, inst.country_code)].append(inst.institution_id)
+    return roots, {k: v[0] for k, v in by_root.items() if len(v) == 1}
+
+
+def evidenced_extensions(registry: Registry) -> dict[str, frozenset[str]]:
+    """Name key → countries of field-evidenced institutions whose names start with it and go on.
+
+    "ecole normale superieure" → {FR} ("… de Paris", "… Paris-Saclay", "… de Lyon"), "institute of science
+    and technology" → {AT}: a bare prefix in this field most likely abbreviates one of those, not the
+    homonym nobody here publishes from (Burundi's École Normale Supérieure, Nepal's IST).
+    """
+    out: dict[str, set[str]] = defaultdict(set)
+    for entry in registry.names:
+        if entry.kind not in _EXTENSION_KINDS:
+            continue
+        if registry.evidence_counts.get(entry.institution_id, 0) < EXTENSION_MIN_EVIDENCE:
+            continue
+        country = registry.institutions[entry.institution_id].country_code
+        if not country:
+            continue
+        words = name_key(entry.name).split()
+        for i in range(2, min(len(words), MAX_SPAN_TOKENS)):
+            out[" ".join(words[:i])].add(country)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 # Words a string may add to a company's short name ("Amazon Research", "Uber AI Labs").
 COMPANY_EXTRA = frozenset({"research", "laboratory", "ai", "artificial", "intelligence", "group",
                            "incorporated", "corporation", "company", "limited", "llc", "center", "the"})
@@ -212,12 +276,23 @@ class NameIndex:
         for inst in registry.institutions.values():
             if inst.city and inst.country_code and inst.source in ("ror", "ror-inactive"):
                 city_countries[name_key(inst.city)].add(inst.country_code)
+        # …unless the field writes that word for an institution elsewhere: to NeurIPS authors "Mila" is
+        # the Quebec institute (49 authors with its domain), not the Algerian town
+        self.evidence: dict[str, int] = dict(registry.evidence_counts)
         self.city_country = {c: next(iter(cs)) for c, cs in city_countries.items()
-                             if len(cs) == 1 and len(c) > 3}
+                             if len(cs) == 1 and len(c) > 3 and not self._field_name_abroad(exact, c, cs)}
+        self.site_cities = site_cities(registry)
+        self.branch_root, self.branches = company_branches(registry)
+        self.extensions = evidenced_extensions(registry)
         self.city_prefixes = {" ".join(c.split()[:i]) for c in self.city_country
                               for i in range(1, len(c.split()) + 1)}
+        self.regions = {r for r in subdivisions() if " " in r}
         self.places = {name_key(i.city) for i in registry.institutions.values() if i.city} | subdivisions()
         self.short = short_names(registry, self.places)
+
+    def _field_name_abroad(self, exact: dict[str, dict[str, int]], key: str, countries: set[str]) -> bool:
+        return any(self.evidence.get(iid, 0) >= FIELD_NAME_MIN_EVIDENCE
+                   and self.info.get(iid, ("", None))[1] not in countries for iid in exact.get(key, {}))
 
     # -- exact spans ------------------------------------------------------------------------------
     def spans(self, tokens: list[Token]) -> list[Span]:

@@ -26,7 +26,8 @@ from etl.affiliations.normalise import (
     name_key,
     strip_noise,
 )
-from etl.affiliations.score import KIND_BASE, Context, Scored, family, score_candidate
+from etl.affiliations.score import KIND_BASE, MULTINATIONAL, Context, Scored, family, score_candidate
+from etl.affiliations.sites import NO_SITE, find_site
 from etl.affiliations.split import comma_parts, soft_split_points, split_hard
 from etl.countries import country_code, country_mentions
 from etl.registry.build import HOLDING_COMPANIES
@@ -39,6 +40,11 @@ SHORT_BASE = 0.85  # a short name is weaker than any registry name
 _BARE_DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)/?$")
 _KIND_METHOD = {0: "exact-name", 1: "exact-name", 2: "exact-alias", 3: "exact-alias", 4: "exact-alias",
                 5: "acronym", 6: "acronym"}
+_WEB_NAME = re.compile(r"\b[\w-]+\.(?:ai|com|io|org|net|co|tech)\b", re.IGNORECASE)
+# An acronym many institutions go by is given to one only on evidence: authors of this field publish
+# from it (and from none of the others nearly as much), or the string or email domain places it.
+ACRONYM_DOMINANCE = 5
+ACRONYM_MIN_EVIDENCE = 3  # authors: fewer is a stray spelling, not a field's institution
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +60,10 @@ class ResolvedAffiliation:
     method: str
     # other institutions the same affiliation names, e.g. the parent in "ICT, Chinese Acad. of Sci."
     also_ids: tuple[str, ...] = ()
+    # a company site in a city several countries share ("Microsoft Research Cambridge"): the countries
+    # it may be in; the warehouse settles it from the coauthors (etl.affiliations.sites)
+    site_countries: tuple[str, ...] = ()
+    site_city: str | None = None
 
 
 class AffiliationResolver:
@@ -120,6 +130,8 @@ class AffiliationResolver:
         mentioned = previous[0].country_code if previous else None
         if mentioned and mentioned != country and (inst_type == "company" or country is None):
             country = mentioned
+        if country is None:  # an institution without a country is never a resolution
+            return ResolvedAffiliation(text, None, None, None, None, 0.0, "unresolved-no-country")
         return ResolvedAffiliation(text, owner, name, country, inst_type, 0.85, "email-domain")
 
     def _resolve_segment(self, segment: str, owner: str | None, owner_family: frozenset[str]
@@ -139,7 +151,8 @@ class AffiliationResolver:
             sub_spans = [Span(s.start - start, s.end - start, s.key, s.entries)
                          for s in spans if s.start >= start and s.end <= hi]
             text = " ".join(t.raw for t in sub_tokens)
-            out.append(self._decide(text, [text], sub_tokens, sub_spans, owner, owner_family))
+            out.append(self._decide(text, [text], sub_tokens, sub_spans, owner, owner_family,
+                                    outer=country_mentions(segment)))
         return out
 
     def _select_spans(self, tokens: list[Token], spans: list[Span]) -> list[Span]:
@@ -149,12 +162,18 @@ class AffiliationResolver:
         part_sizes: dict[int, int] = {}
         for t in tokens:
             part_sizes[t.part] = part_sizes.get(t.part, 0) + 1
+        # "Mila / U. Montreal": a word between slashes stands alone as much as a word between commas
+        # ("and" is left out: "Science and Engineering" is one name)
+        alone = {i for i, t in enumerate(tokens)
+                 if (i == 0 or tokens[i - 1].part != t.part or tokens[i - 1].key == "/")
+                 and (i == len(tokens) - 1 or tokens[i + 1].part != t.part or tokens[i + 1].key == "/")}
         has_specific = any(not self._generic(tokens, s) and (s.end - s.start > 1 or tokens[s.start].raw.isupper())
                            for s in spans)
         for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
             if any(i in taken for i in range(span.start, span.end)):
                 continue
-            if span.end - span.start == 1 and not self._single_word_ok(tokens[span.start], span, part_sizes):
+            if span.end - span.start == 1 and not self._single_word_ok(tokens[span.start], span,
+                                                                        span.start in alone):
                 continue
             if span.end - span.start < len(tokens) and has_specific and self._generic(tokens, span):
                 continue  # "Computer Vision Lab, TU Dresden": the lab name fits labs everywhere
@@ -167,7 +186,7 @@ class AffiliationResolver:
         return all(t.key in GENERIC_WORDS for t in tokens[span.start:span.end])
 
     @staticmethod
-    def _single_word_ok(token: Token, span: Span, part_sizes: dict[int, int]) -> bool:
+    def _single_word_ok(token: Token, span: Span, alone: bool) -> bool:
         raw = token.raw
         if len(token.key) < 2:
             return False
@@ -176,24 +195,31 @@ class AffiliationResolver:
         shouty = raw.isupper() or (sum(c.isupper() for c in raw) >= 2 and not raw.istitle())
         if shouty:  # an acronym, unless it is a place code or a country ("PA", "USA", "UK")
             return len(raw) >= 3 and token.key not in PLACE_CODES and country_code(raw) is None
-        alone = part_sizes.get(token.part, 0) == 1
         best_rank = span.entries[0][1]
         return alone and best_rank <= 5  # not a bare acronym, unless evidence backs it ("Inria")
 
     def _context(self, text: str, tokens: list[Token], spans: list[Span], owner: str | None,
                  owner_family: frozenset[str]) -> Context:
         inside = {i for s in spans for i in range(s.start, s.end)}
+        web = {w.lower() for m in _WEB_NAME.finditer(text) for w in re.findall(r"\w+", m.group(0))}
+        if web:  # "Shannon.AI" is a company's web name, not the Irish town
+            inside |= {i for i, t in enumerate(tokens) if t.raw.lower() in web}
         countries = country_mentions(text)
-        cities = self.index.city_mentions(tokens, inside) if not countries else []
-        return Context(countries, cities, owner, owner_family)
+        cities = self.index.city_mentions(tokens, inside | self._region_words(tokens)) if not countries else []
+        site = find_site(self.index, tokens, self._site_skip(tokens, spans, inside)) if not countries else NO_SITE
+        owner_info = self.index.info.get(owner) if owner else None
+        domain_country = owner_info[1] if owner_info and owner_info[2] not in MULTINATIONAL else None
+        return Context(countries, cities, owner, owner_family, domain_country, site)
 
     def _decide(self, text: str, parts: list[str], tokens: list[Token], spans: list[Span],
-                owner: str | None, owner_family: frozenset[str]) -> ResolvedAffiliation:
+                owner: str | None, owner_family: frozenset[str], outer: list[str] | None = None
+                ) -> ResolvedAffiliation:
         ctx = self._context(text, tokens, spans, owner, owner_family)
+        placing = Context(ctx.countries + (outer or []), ctx.city_countries, owner, owner_family)
         matches: list[tuple[Scored, frozenset[str], str]] = []
         for span in spans:
-            scored = [score_candidate(self.index, iid, KIND_BASE[rank], ctx) for iid, rank in span.entries
-                      if iid in self.index.info]
+            entries = self._evidenced(tokens, span, placing)
+            scored = [score_candidate(self.index, iid, KIND_BASE[rank], ctx, span.key) for iid, rank in entries]
             best = decide.best_of(scored, decide.ACCEPT_EXACT)
             if best:
                 rank = dict(span.entries)[best.institution_id]
@@ -209,12 +235,26 @@ class AffiliationResolver:
         if not matches:
             if len(ctx.countries) == 1:
                 return ResolvedAffiliation(text, None, None, ctx.countries[0], None, 0.5, "country-mention")
+            abroad = {c for s in spans for c in self.index.extensions.get(s.key, ())
+                      if all(not self.index.evidence.get(i) for i, _r in s.entries)}
+            if not ctx.countries and not ctx.city_countries and len(abroad) == 1:
+                # "École Normale Supérieure" alone: the field's ENS are all French, whichever it is
+                return ResolvedAffiliation(text, None, None, next(iter(abroad)), None, 0.5, "name-prefix-country")
             if not ctx.countries and len(ctx.city_countries) == 1:
                 return ResolvedAffiliation(text, None, None, ctx.city_countries[0], None, 0.4, "city-mention")
             return ResolvedAffiliation(text, None, None, None, None, 0.0, "unresolved")
         primary = decide.choose_primary([(m, f) for m, f, _ in matches])
         best, _fam, method = matches[primary]
         name, _country, inst_type, _parent, _source = self.index.info[best.institution_id]
+        if best.country_code is None:  # an institution without a country is never a resolution
+            return ResolvedAffiliation(text, None, None, None, None, 0.0, "unresolved-no-country")
+        site_countries: tuple[str, ...] = ()
+        if inst_type in MULTINATIONAL and not best.country_from_mention and ctx.site.candidates:
+            site_countries = ctx.site.candidates
+        elif best.country_from_mention and ctx.site.country == best.country_code:
+            method += "+site"
+        if best.country_from_mention and inst_type in MULTINATIONAL:
+            best = self._branch(best)
         if owner and best.institution_id in owner_family | family(self.index, owner) or (
                 owner and owner in family(self.index, best.institution_id)):
             method += "+domain"
@@ -225,8 +265,85 @@ class AffiliationResolver:
             m.institution_id for i, (m, fam, _k) in enumerate(matches)
             if i != primary and m.institution_id != best.institution_id
             and (m.institution_id in primary_family or best.institution_id in fam)))
+        name = self.index.info[best.institution_id][0]
         return ResolvedAffiliation(text, best.institution_id, name, best.country_code, inst_type,
-                                   round(min(best.score, 1.0), 3), method, also)
+                                   round(min(best.score, 1.0), 3), method, also, site_countries,
+                                   ctx.site.city if site_countries else None)
+
+    def _region_words(self, tokens: list[Token]) -> set[int]:
+        """Tokens of multi-word state or province names: "North Carolina" holds no town of Carolina (PR)."""
+        out: set[int] = set()
+        for i in range(len(tokens)):
+            for size in (3, 2):
+                if i + size <= len(tokens) and " ".join(t.key for t in tokens[i:i + size]) in self.index.regions:
+                    out.update(range(i, i + size))
+        return out
+
+    def _site_skip(self, tokens: list[Token], spans: list[Span], inside: set[int]) -> set[int]:
+        """Tokens a site cannot be read from: other institutions' names and a company's own first word.
+
+        A company's alias may carry its site ("Samsung AI Center Cambridge", "Alibaba Group US"), but
+        never in its first word ("Toyota Research Institute" is not in Toyota City).
+        """
+        skip = set(inside)
+        for span in spans:
+            if span.key in self.index.site_cities:
+                skip.difference_update(range(span.start, span.end))  # "London" is a place first
+            elif any(self.index.info.get(iid, ("", None, None))[2] in MULTINATIONAL for iid, _r in span.entries):
+                skip.difference_update(range(span.start + 1, span.end))
+        return skip
+
+    def _evidenced(self, tokens: list[Token], span: Span, ctx: Context) -> list[tuple[str, int]]:
+        """The span's candidates; an acronym several institutions share is narrowed by evidence.
+
+        First to those the string or email domain places (country, city, domain); else to those NeurIPS
+        authors publish from, the one with :data:`ACRONYM_DOMINANCE` times the next alone. "USC" is
+        listed for Southern California (102 authors), South Carolina (2) and the Sunshine Coast (0):
+        only the first stands. "TTIC" is the Chicago institute (ttic.edu), not the French cornea lab
+        nobody here publishes from. An acronym only one institution has, or none of whose holders has
+        evidence, is left to the scorer as before.
+        """
+        entries = [(iid, rank) for iid, rank in span.entries if iid in self.index.info]
+        if len({iid for iid, _r in entries}) < 2:
+            return entries
+        single = span.end - span.start == 1
+        raw = tokens[span.start].raw
+        shouty = raw.isupper() or (sum(c.isupper() for c in raw) >= 2 and not raw.istitle())
+        if not (single and shouty) and not all(rank >= 5 for _i, rank in entries):
+            return entries
+        backed = [(iid, rank) for iid, rank in entries if self._placed(iid, ctx)]
+        if backed:
+            return backed
+        counts = sorted(((self.index.evidence.get(iid, 0), iid) for iid, _rank in entries
+                         if self.index.evidence.get(iid, 0) >= ACRONYM_MIN_EVIDENCE
+                         and (not ctx.countries or self.index.info[iid][1] in ctx.countries)), reverse=True)
+        if not counts:
+            return entries
+        if len(counts) == 1 or counts[0][0] >= ACRONYM_DOMINANCE * counts[1][0]:
+            counts = counts[:1]
+        kept = {iid for _n, iid in counts}
+        return [(iid, rank) for iid, rank in entries if iid in kept]
+
+    def _placed(self, institution_id: str, ctx: Context) -> bool:
+        """Does the email domain, or the string's country or city for a field institution, place it?"""
+        country = self.index.info[institution_id][1]
+        in_field = self.index.evidence.get(institution_id, 0) >= ACRONYM_MIN_EVIDENCE
+        return (institution_id in ctx.domain_family or (ctx.domain_owner is not None and ctx.domain_owner
+                                                        in family(self.index, institution_id))
+                or (in_field and country is not None
+                    and (country in ctx.countries or country in ctx.city_countries)))
+
+    def _branch(self, best: Scored) -> Scored:
+        """The company's own record in the site's country, when the registry has one.
+
+        ROR keeps national records ("Meta (United Kingdom)", "Nvidia (United Kingdom)"): "Nvidia, Reading,
+        UK" is that record, not the US one with a UK country.
+        """
+        root = self.index.branch_root.get(best.institution_id)
+        branch = self.index.branches.get((root, best.country_code)) if root else None
+        if branch and branch != best.institution_id:
+            return Scored(branch, best.score, best.country_code, True)
+        return best
 
     def _short_name(self, parts: list[str], ctx: Context) -> list[tuple[Scored, frozenset[str], str]]:
         """A part that is an institution's distinctive short name ("Stanford", "Walmart Labs")."""
@@ -249,7 +366,7 @@ class AffiliationResolver:
             return []  # "Oregon Research Institute" is not the University of Oregon
         if key in self.index.places and key != full:
             return []  # "Moscow University", "Beijing 100871": a place and more, not a short name
-        best = decide.best_of([score_candidate(self.index, iid, SHORT_BASE, ctx)], decide.ACCEPT_EXACT)
+        best = decide.best_of([score_candidate(self.index, iid, SHORT_BASE, ctx, full)], decide.ACCEPT_EXACT)
         return [(best, family(self.index, best.institution_id), "short-name")] if best else []
 
     def _fuzzy(self, parts: list[str], ctx: Context) -> list[tuple[Scored, frozenset[str], str]]:
@@ -259,7 +376,7 @@ class AffiliationResolver:
             if len(key) < 6 or is_address_part(key) or is_subunit_part(key) or country_mentions(part) \
                     and len(key.split()) <= 3:
                 continue
-            scored = [score_candidate(self.index, iid, score / 100.0 - 0.04, ctx)
+            scored = [score_candidate(self.index, iid, score / 100.0 - 0.04, ctx, key)
                       for iid, score in self.index.fuzzy(key, cutoff=86)]
             best = decide.best_of(scored, decide.ACCEPT_FUZZY)
             if best:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from etl.affiliations.candidates import NameIndex
+from etl.affiliations.sites import NO_SITE, Site
 
 KIND_BASE = {0: 1.0, 1: 1.0, 2: 0.97, 3: 0.95, 4: 0.93, 5: 0.92, 6: 0.9}
 COUNTRY_CONFLICT = 0.45
@@ -25,6 +26,11 @@ PRIOR_WEIGHT = 0.012
 INACTIVE = 0.04
 STUB = 0.02
 MULTINATIONAL = frozenset({"company"})
+# A name alone does not carry an institution nobody in the field publishes from past contrary evidence:
+# the author's email domain in another country ("Ecole Normale Superieure" @ens.fr is not Burundi's),
+# or a field institution abroad whose name the string abbreviates ("Institute of Science and
+# Technology" for IST Austria, not Nepal's).
+UNKNOWN_IN_FIELD_CONFLICT = 0.45
 
 
 @dataclass(slots=True)
@@ -35,6 +41,8 @@ class Context:
     city_countries: list[str] = field(default_factory=list)
     domain_owner: str | None = None
     domain_family: frozenset[str] = frozenset()
+    domain_country: str | None = None
+    site: Site = NO_SITE  # where the string places a company (etl.affiliations.sites)
 
 
 @dataclass(slots=True)
@@ -60,7 +68,7 @@ def family(index: NameIndex, institution_id: str | None) -> frozenset[str]:
     return frozenset(out)
 
 
-def score_candidate(index: NameIndex, institution_id: str, base: float, ctx: Context) -> Scored:
+def score_candidate(index: NameIndex, institution_id: str, base: float, ctx: Context, key: str = "") -> Scored:
     name, country, inst_type, parent, source = index.info[institution_id]
     score = base
     country_out = country
@@ -72,8 +80,16 @@ def score_candidate(index: NameIndex, institution_id: str, base: float, ctx: Con
             country_out, from_mention = ctx.countries[-1], True
         else:
             score -= COUNTRY_CONFLICT
+    elif inst_type in MULTINATIONAL and ctx.site.country:
+        if ctx.site.country != country:  # "Google Brain (Zurich)": the site, not the headquarters
+            country_out, from_mention = ctx.site.country, True
     elif ctx.city_countries and country and country not in ctx.city_countries and inst_type not in MULTINATIONAL:
-        score -= CITY_CONFLICT  # a city alone never moves a company ("Google, Venice, CA" is not Italy)
+        score -= CITY_CONFLICT
+    if not index.evidence.get(institution_id) and inst_type not in MULTINATIONAL and country and \
+            institution_id not in ctx.domain_family and not ctx.countries:
+        abroad = index.extensions.get(key)
+        if (ctx.domain_country and ctx.domain_country != country) or (abroad and country not in abroad):
+            score -= UNKNOWN_IN_FIELD_CONFLICT
     if ctx.domain_owner and (institution_id in ctx.domain_family
                              or ctx.domain_owner in family(index, institution_id)):
         score += DOMAIN_AGREES

@@ -10,11 +10,12 @@ review. Each distinct raw string is resolved once.
 from __future__ import annotations
 
 import logging
+from collections import Counter, defaultdict
 
 import duckdb
 import pyarrow as pa
 
-from etl.affiliations.resolver import AffiliationResolver, load_resolver
+from etl.affiliations.resolver import AffiliationResolver, ResolvedAffiliation, load_resolver
 from etl.duckdb_tables import replace_table
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def resolve_authorship_affiliations(con: duckdb.DuckDBPyConnection,
                                              "institution_id", "country_code", "weight", "confidence",
                                              "method")}
     unresolved: dict[str, int] = {}
+    sites: list[tuple[int, ResolvedAffiliation]] = []  # rows whose company site is an ambiguous city
     for conference, year, paper_id, position, raw, domain in rows:
         raw = raw or ""
         key = (raw, domain)
@@ -58,6 +60,8 @@ def resolve_authorship_affiliations(con: duckdb.DuckDBPyConnection,
             unresolved[raw] = unresolved.get(raw, 0) + 1
         weight = 1.0 / len(results)
         for r in results:
+            if r.site_countries:
+                sites.append((len(cols["conference"]), r))
             cols["conference"].append(conference)
             cols["year"].append(year)
             cols["paper_id"].append(paper_id)
@@ -67,6 +71,7 @@ def resolve_authorship_affiliations(con: duckdb.DuckDBPyConnection,
             cols["weight"].append(weight)
             cols["confidence"].append(r.confidence)
             cols["method"].append(r.method)
+    settle_sites(cols, sites)
     table = pa.table({
         "conference": pa.array(cols["conference"], pa.string()),
         "year": pa.array(cols["year"], pa.int32()),
@@ -87,3 +92,45 @@ def resolve_authorship_affiliations(con: duckdb.DuckDBPyConnection,
              table.num_rows, len(rows), len(by_string), len(unresolved))
     return {"authorship_affiliations": table.num_rows, "unresolved_affiliations": review.num_rows,
             "distinct_strings": len(by_string)}
+
+
+SITE_VOTE_DOMINANCE = 2.0
+
+
+def settle_sites(cols: dict[str, list], sites: list[tuple[int, ResolvedAffiliation]]) -> int:
+    """Give company sites in ambiguous cities the country their coauthors share; return rows moved.
+
+    "Samsung AI Center Cambridge" may be in GB or the US. All rows naming the same company in the same
+    city vote together: each paper's other affiliations in one of the candidate countries count with
+    their weights (the company's own rows do not). A country with twice the next one's votes wins;
+    otherwise the row keeps what the resolver gave (the company's own country).
+    """
+    if not sites:
+        return 0
+    by_paper: dict[tuple, list[int]] = defaultdict(list)
+    for i, key in enumerate(zip(cols["conference"], cols["year"], cols["paper_id"], strict=True)):
+        by_paper[key].append(i)
+    groups: dict[tuple[str | None, str | None], list[tuple[int, ResolvedAffiliation]]] = defaultdict(list)
+    for row, result in sites:
+        groups[(result.institution_id, result.site_city)].append((row, result))
+    moved = 0
+    for (institution_id, _city), members in groups.items():
+        candidates = set(members[0][1].site_countries)
+        votes: Counter[str] = Counter()
+        for row, _result in members:
+            key = (cols["conference"][row], cols["year"][row], cols["paper_id"][row])
+            for other in by_paper[key]:
+                country = cols["country_code"][other]
+                if (cols["author_position"][other] != cols["author_position"][row] and country in candidates
+                        and cols["institution_id"][other] != institution_id):
+                    votes[country] += cols["weight"][other]
+        ranked = votes.most_common(2)
+        if not ranked or (len(ranked) == 2 and ranked[0][1] < SITE_VOTE_DOMINANCE * ranked[1][1]):
+            continue
+        for row, _result in members:
+            if cols["country_code"][row] != ranked[0][0]:
+                cols["country_code"][row] = ranked[0][0]
+                cols["method"][row] += "+site-coauthors"
+                moved += 1
+    log.info("company sites in ambiguous cities: %d groups, %d rows moved by coauthors", len(groups), moved)
+    return moved

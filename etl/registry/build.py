@@ -352,6 +352,7 @@ def build_registry(data_dir: Path = REGISTRY_DATA_DIR) -> Registry:
     add_hipo(builder, sources.read_hipo(data_dir), builder.resolved_domains())
     add_swot(builder, sources.read_swot(data_dir), builder.resolved_domains())
     evidence_counts = add_evidence(builder, sources.read_aff_domain_pairs(data_dir))
+    _countries_from_domains(builder)
     # parents outside the registry would dangle: drop them
     for iid, inst in list(builder.institutions.items()):
         if inst.parent_id and inst.parent_id not in builder.institutions:
@@ -365,6 +366,23 @@ def build_registry(data_dir: Path = REGISTRY_DATA_DIR) -> Registry:
     log.info("registry: %d institutions, %d names, %d domains", len(registry.institutions),
              len(registry.names), len(registry.domains))
     return registry
+
+
+def _countries_from_domains(builder: RegistryBuilder) -> None:
+    """Give an institution without a country the one its own domains' ccTLDs agree on.
+
+    ROR stubs only carry the countries of the records that reference them ("Chinese University of
+    Hong Kong, Shenzhen": CN and HK); the domain its authors write (cuhk.edu.cn) settles it.
+    """
+    owned: dict[str, set[str]] = defaultdict(set)
+    for entry in builder.resolved_domains().values():
+        implied = tld_country(entry.domain)
+        if implied and not entry.domain.endswith(".edu"):
+            owned[entry.institution_id].add(implied)
+    for iid, inst in list(builder.institutions.items()):
+        if inst.country_code is None and len(owned.get(iid, ())) == 1:
+            builder.institutions[iid] = Institution(inst.institution_id, inst.name, next(iter(owned[iid])),
+                                                    inst.type, inst.parent_id, inst.source, inst.city)
 
 
 def counts_by_source(registry: Registry) -> dict[str, int]:

@@ -186,7 +186,7 @@ def _shares_word_or_acronym(aff_key: str, names: list[str], domain: str) -> bool
 
 def add_evidence(builder, pairs: list[tuple[str, str, int]]) -> dict[str, int]:
     """Add evidence-backed domains and aliases to a :class:`RegistryBuilder`; return authors per institution."""
-    from etl.registry.build import Institution, own_id, tld_country
+    from etl.registry.build import Institution, own_id
     from etl.registry.model import InstitutionName
 
     domains = builder.resolved_domains()
@@ -209,8 +209,15 @@ def add_evidence(builder, pairs: list[tuple[str, str, int]]) -> dict[str, int]:
             continue
         top_aff, n_top = Counter({a: n for a, n in affs}).most_common(1)[0]
         if n_top >= 3 and n_top >= DOMAIN_SHARE * total and domain.count(".") <= 2:
-            top_aff = ", ".join(dict.fromkeys(p.strip() for p in top_aff.split(",")))  # "X, X" → "X"
-            country = tld_country(domain) if not domain.endswith(".edu") else None  # sharif.edu is in Iran
+            top_aff = _dedupe_parts(top_aff)  # "X, X" → "X"
+            holder = _sole_holder(builder, top_aff)
+            if holder:  # Hipo already knows "Sharif University of Technology" (IR): no twin without a country
+                builder.claim_domain(domain, holder, "neurips-evidence")
+                continue
+            country = _evidence_country(domain, affs)
+            if country is None:
+                log.info("evidence: %s (%s) not added: no country can be established", top_aff, domain)
+                continue
             iid = own_id(top_aff, country)
             if iid not in builder.institutions:
                 builder.add_institution(Institution(iid, top_aff, country, None, None, "neurips-evidence"))
@@ -288,7 +295,97 @@ def add_evidence(builder, pairs: list[tuple[str, str, int]]) -> dict[str, int]:
             added += 1
     builder.alias_evidence = alias_counts
     log.info("evidence: %d aliases added", added)
+    add_domain_acronyms(builder, pairs, domains)
     return dict(owner_counts)
+
+
+def _dedupe_parts(aff: str) -> str:
+    """"Sharif University of Technology, Sharif University of Technology" → one copy."""
+    return ", ".join(dict.fromkeys(p.strip() for p in aff.split(",")))
+
+
+def _sole_holder(builder, name: str) -> str | None:
+    """The one institution (in any country) already holding this exact name key, if only one does."""
+    holders = {i for i in builder.by_key.get(name_key(name), ()) if builder.institutions[i].country_code}
+    return next(iter(holders)) if len(holders) == 1 else None
+
+
+def _evidence_country(domain: str, affs: list[tuple[str, int]]) -> str | None:
+    """Country of an institution known only from its authors: the domain's ccTLD, else the one
+    country its authors' strings name ("VinAI Research, Vietnam" @vinai.io), never a guess.
+
+    .edu is left out: it is mostly, not only, American (sharif.edu is in Iran).
+    """
+    from etl.registry.build import tld_country
+
+    if not domain.endswith(".edu"):
+        implied = tld_country(domain)
+        if implied:
+            return implied
+    named = {c for aff, _n in affs for c in country_mentions(aff)}
+    return next(iter(named)) if len(named) == 1 else None
+
+
+# A domain's first label names its owner where authors type it as an acronym ("TTIC" @ttic.edu, "CityU"
+# @cityu.edu.hk). Second-level labels that are registry structure, not names, are skipped.
+_STRUCTURAL_LABELS = frozenset({"edu", "ac", "co", "com", "org", "gov", "net", "res", "or", "ne", "go", "www",
+                                "mail", "cs", "ece", "eecs", "ee", "math", "stat", "stats", "research"})
+DOMAIN_ACRONYM_MIN_AUTHORS = 3
+
+
+def domain_label(domain: str) -> str | None:
+    """The naming label of a registered domain: "ttic.edu" → "ttic", "cityu.edu.hk" → "cityu"."""
+    labels = domain.lower().split(".")
+    if len(labels) < 2:
+        return None
+    body = labels[:-1]
+    while body and body[-1] in _STRUCTURAL_LABELS:
+        body.pop()
+    if len(body) != 1:
+        return None  # "ie.cuhk.edu.hk" is a unit's host, not the institution's name
+    label = body[0]
+    return label if label.isalpha() and 3 <= len(label) <= 8 else None
+
+
+def add_domain_acronyms(builder, pairs: list[tuple[str, str, int]], domains: dict) -> int:
+    """Name each evidence-backed domain owner by its domain label, as an acronym ("domain-acronym").
+
+    Only where at least :data:`DOMAIN_ACRONYM_MIN_AUTHORS` NeurIPS authors write the domain, the label is
+    not a country, a place or a place code, and the owner does not hold that name already. The resolver still
+    treats it as an acronym: it competes with every other institution going by the same letters, and
+    field evidence decides between them.
+    """
+    from etl.affiliations.candidates import subdivisions
+    from etl.affiliations.normalise import PLACE_CODES
+    from etl.countries import country_code
+
+    places = {name_key(i.city) for i in builder.institutions.values() if i.city} | subdivisions()
+
+    authors: Counter[str] = Counter()
+    for _aff, domain, n in pairs:  # "cs.unc.edu" counts for unc.edu
+        parts = domain.lower().split(".")
+        registered = next((".".join(parts[i:]) for i in range(len(parts) - 1) if ".".join(parts[i:]) in domains),
+                          None)
+        if registered:
+            authors[registered] += n
+    words_of: dict[str, set[str]] = defaultdict(set)
+    for entry in builder.names:
+        words_of[entry.institution_id].update(name_key(entry.name).split())
+    added = 0
+    for domain, n in authors.items():
+        label = domain_label(domain)
+        owner = domains[domain].institution_id
+        if label in words_of[owner]:
+            continue  # "mcgill", "stanford": a word of its name, which short names already cover
+        if (n < DOMAIN_ACRONYM_MIN_AUTHORS or not label or label in PLACE_CODES or country_code(label)
+                or label in places  # "toronto", "oxford": a place, not letters standing for a name
+                or not builder.institutions[owner].country_code
+                or builder.name_rank(owner, label) < 9):
+            continue
+        builder.add_name(owner, label.upper(), "domain-acronym")
+        added += 1
+    log.info("evidence: %d domain acronyms added", added)
+    return added
 
 
 def _may_reassert(builder, key: str, known: set[str], owner: str, n_owner: int) -> bool:

@@ -32,7 +32,7 @@ class Institution:
 class InstitutionName:
     institution_id: str
     name: str
-    kind: str  # display | alias | acronym | label | seed | evidence | hipo | swot | stripped
+    kind: str  # display | alias | acronym | label | seed | evidence | hipo | swot | stripped | domain-acronym
     lang: str | None = None
 
 
