@@ -10,6 +10,7 @@ repeated at any time with the same result.
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -49,8 +50,33 @@ def run_model(con: duckdb.DuckDBPyConnection, name: str, report: BuildReport) ->
     report.seconds_by_model[name] = time.perf_counter() - started
 
 
+def papers_per_year(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], int]:
+    """Papers per conference-year in core_papers ({} before the first build)."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'core_papers' AND schema_name = 'main'"
+    ).fetchone()[0]
+    if not exists:
+        return {}
+    rows = con.execute("SELECT conference, year, count(*) FROM core_papers GROUP BY ALL").fetchall()
+    return {(conference, year): n for conference, year, n in rows}
+
+
+def paper_drops(before: dict[tuple[str, int], int], after: dict[tuple[str, int], int]) -> list[str]:
+    """A conference-year with fewer papers than at the previous build: never silent (a truncated crawl
+    winning the primary source, a record vanishing upstream, a quarantined version)."""
+    warnings = []
+    for (conference, year), previous in sorted(before.items()):
+        now = after.get((conference, year), 0)
+        if now < previous:
+            warnings.append(f"{conference} {year}: {now:,} papers, {previous:,} at the previous build "
+                            f"({now - previous:,})")
+    return warnings
+
+
 def build(con: duckdb.DuckDBPyConnection) -> BuildReport:
+    started = time.perf_counter()
     report = BuildReport()
+    before = papers_per_year(con)
     # Committed rows that fail their source's schema are set aside first, so no model ever reads one.
     report.quarantined = quarantine_committed(con)
     if report.quarantined:
@@ -59,4 +85,12 @@ def build(con: duckdb.DuckDBPyConnection) -> BuildReport:
     for name in model_names():
         logger.debug("building %s", name)
         run_model(con, name, report)
+    after = papers_per_year(con)
+    report.warnings += paper_drops(before, after)
+    for warning in report.warnings:
+        logger.warning("build: %s", warning)
+    con.execute(
+        "INSERT INTO build_log VALUES (now(), ?, (SELECT max(version) FROM schema_version), ?, ?, ?)",
+        [time.perf_counter() - started, sum(after.values()), report.quarantined, json.dumps(report.warnings)],
+    )
     return report

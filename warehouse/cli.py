@@ -1,4 +1,10 @@
-"""Warehouse sub-commands: ``talent load`` and ``talent build``."""
+"""Warehouse sub-commands: ``talent load`` and ``talent build``.
+
+Both write through ``warehouse.db.write_session``: a private copy is loaded and built, then swapped in,
+so readers never see a half-built warehouse and never block a build. Exit codes: 0 clean; 1 the data
+loaded and built but something needs an operator (lines quarantined, a file refused, a manifest that
+disagrees with its file, papers dropped against the previous build); 2 nothing was done (usage error).
+"""
 
 from __future__ import annotations
 
@@ -9,57 +15,86 @@ from pathlib import Path
 import duckdb
 
 from warehouse.build import BuildReport, build
-from warehouse.db import connect
+from warehouse.db import connect, write_session
 from warehouse.load import LoadReport, load_landing
 from warehouse.migrate import migrate
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_LANDING = Path("data/landing")
+DEMO_LANDING = Path("data/demo/landing")  # where `make demo` / `talent demo` lands its crawls
 
 
 def open_for_write(path: Path) -> duckdb.DuckDBPyConnection:
-    con = connect(path)
+    """Open (or create) a warehouse for writing in place: for tests and tools that manage their own file."""
+    con = connect(path, create=True)
     migrate(con)
     return con
 
 
 def load_and_build(warehouse: Path, paths: list[Path]) -> tuple[LoadReport, BuildReport]:
-    con = open_for_write(warehouse)
-    try:
+    """Load landing files and rebuild, into a copy swapped in only when both succeeded."""
+    with write_session(warehouse, create=True) as con:
         report = load_landing(con, paths)
         return report, build(con)
-    finally:
-        con.close()
+
+
+def default_landing_paths() -> list[Path]:
+    """``data/landing``, or after `make demo` (which lands in data/demo/landing) that folder."""
+    if not DEFAULT_LANDING.exists() and DEMO_LANDING.is_dir():
+        print(f"no {DEFAULT_LANDING}/: loading the demo's landing files from {DEMO_LANDING}/")
+        return [DEMO_LANDING]
+    return [DEFAULT_LANDING]
+
+
+def print_build_warnings(build_report: BuildReport) -> None:
+    for warning in build_report.warnings:
+        print(f"  WARNING: {warning}")
+    if build_report.quarantined:
+        print(f"  WARNING: {build_report.quarantined} committed raw row(s) fail their schema: quarantined and "
+              "skipped (see raw_quarantine)")
 
 
 def _load(args: argparse.Namespace) -> int:
-    paths = args.paths or [DEFAULT_LANDING]
+    paths = args.paths or default_landing_paths()
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        print(f"talent load: no landing file or folder at {', '.join(map(str, missing))} "
+              f"(crawls land in {DEFAULT_LANDING}/, the demo in {DEMO_LANDING}/)")
+        return 2
     load_report, build_report = load_and_build(args.warehouse, paths)
     loaded = [f for f in load_report.files if not f.skipped]
     print(
         f"loaded {len(loaded)} landing files ({len(load_report.files) - len(loaded)} already loaded): "
         f"{load_report.lines} records read, {load_report.added} new record versions, "
-        f"{sum(f.bad_lines for f in loaded)} bad lines, {sum(f.rejects for f in loaded)} rejects"
+        f"{sum(f.bad_lines for f in loaded)} bad lines ({load_report.quarantined} quarantined), "
+        f"{sum(f.rejects for f in loaded)} rejects"
     )
+    for file_report in loaded:
+        if file_report.quarantined:
+            print(f"  {file_report.file_name}: {file_report.quarantined} line(s) quarantined (see raw_quarantine)")
+        for problem in file_report.problems:
+            print(f"  WARNING: {problem}")
+    for refused in load_report.refused:
+        print(f"  REFUSED: {refused}")
     for (conference, year), titles in sorted(build_report.unmatched_feed.items()):
         print(f"  {conference} {year}: {len(titles)} presentation(s) matched no paper")
-    return 0
+    print_build_warnings(build_report)
+    return 0 if load_report.clean and not build_report.warnings and not build_report.quarantined else 1
 
 
 def _build(args: argparse.Namespace) -> int:
-    con = open_for_write(args.warehouse)
-    try:
-        build(con)
-    finally:
-        con.close()
+    with write_session(args.warehouse, create=True) as con:
+        report = build(con)
     print(f"rebuilt staging, core tables and views in {args.warehouse}")
-    return 0
+    print_build_warnings(report)
+    return 1 if report.warnings or report.quarantined else 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     load = sub.add_parser("load", help="load landing files into the warehouse, then rebuild it")
-    load.add_argument("paths", nargs="*", type=Path, help=f"landing files or folders (default {DEFAULT_LANDING})")
+    load.add_argument("paths", nargs="*", type=Path,
+                      help=f"landing files or folders (default {DEFAULT_LANDING}, or {DEMO_LANDING} after the demo)")
     load.set_defaults(handler=_load)
     rebuild = sub.add_parser("build", help="rebuild staging, core tables and views from the raw layer")
     rebuild.set_defaults(handler=_build)

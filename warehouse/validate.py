@@ -186,10 +186,21 @@ def record_problem(line: object) -> str | None:
     if problem := envelope_problem(line):
         return problem
     assert isinstance(line, dict)
-    return DATA_CHECKS[line["record_type"]](line["data"], line["source"])
+    if problem := DATA_CHECKS[line["record_type"]](line["data"], line["source"]):
+        return problem
+    return future_year_problem(line["data"], parse_fetched_at(line["fetched_at"]))
 
 
-def data_problem(source: str, record_type: str, data: object) -> str | None:
+def future_year_problem(data: dict[str, Any], fetched_at: datetime | None) -> str | None:
+    """A paper cannot belong to a conference more than a year after it was fetched (accepted-paper lists
+    appear months before the meeting): six stray 2030 papers must not become the study's latest year."""
+    year = data.get("year")
+    if fetched_at is not None and _is_int(year) and year > fetched_at.year + 1:
+        return f"data.year {year} is more than a year after the record was fetched ({fetched_at.date()})"
+    return None
+
+
+def data_problem(source: str, record_type: str, data: object, fetched_at: datetime | None = None) -> str | None:
     """The same check for a committed raw row (its envelope columns are typed by the table already)."""
     if source not in SOURCE_RECORD_TYPES:
         return unknown_source_message(source)
@@ -197,7 +208,7 @@ def data_problem(source: str, record_type: str, data: object) -> str | None:
         return f"record_type {record_type!r} is not what {source} lands"
     if not isinstance(data, dict):
         return f"data must be a JSON object, got {_short(data)}"
-    return DATA_CHECKS[record_type](data, source)
+    return DATA_CHECKS[record_type](data, source) or future_year_problem(data, fetched_at)
 
 
 def quarantine_committed(con: Any) -> int:
@@ -210,17 +221,18 @@ def quarantine_committed(con: Any) -> int:
     import json
 
     rows = con.execute(
-        """SELECT r.raw_id, r.crawl_id, r.source, r.record_key, r.record_type, r.data FROM raw_records r
+        """SELECT r.raw_id, r.crawl_id, r.source, r.record_key, r.record_type, r.data,
+                  strftime(r.fetched_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S+00:00') FROM raw_records r
            WHERE NOT EXISTS (SELECT 1 FROM raw_quarantine q WHERE q.raw_id = r.raw_id)"""
     ).fetchall()
     found = []
-    for raw_id, crawl_id, source, record_key, record_type, data in rows:
+    for raw_id, crawl_id, source, record_key, record_type, data, fetched_at in rows:
         try:
             value = json.loads(data)
         except ValueError as exc:
             problem = f"data is not JSON: {exc}"
         else:
-            problem = data_problem(source, record_type, value)
+            problem = data_problem(source, record_type, value, parse_fetched_at(fetched_at))
         if problem:
             found.append((raw_id, crawl_id, source, record_key, problem, data[:65_536]))
     for raw_id, crawl_id, source, record_key, problem, data in found:
