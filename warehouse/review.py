@@ -215,7 +215,7 @@ def worksheet_rows(con: duckdb.DuckDBPyConnection, sample: Sample) -> list[dict[
         SELECT data -> 'data' ->> 'profile_id' AS profile_id, any_value(data -> 'data' ->> 'homepage') AS homepage,
                any_value(data -> 'data' ->> 'gscholar') AS gscholar
         FROM stg_latest_records
-        WHERE source = 'openreview_profiles' AND record_type = 'profile' AND data -> 'data' ->> 'status' = 'found'
+        WHERE source = 'openreview_profiles' AND record_type = 'profile' AND (data -> 'data' ->> 'status') = 'found'
         GROUP BY ALL) l ON l.profile_id = p.openreview_id""" if has_links and "openreview_id" in person_columns \
         else "LEFT JOIN (SELECT NULL AS homepage, NULL AS gscholar WHERE false) l ON true"
     papers = """LEFT JOIN (
