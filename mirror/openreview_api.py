@@ -1,4 +1,4 @@
-"""api.openreview.net (API v1) for NeurIPS 2022: ``/notes`` by invitation and the profile look-ups.
+"""api.openreview.net (API v1) for NeurIPS 2021 and 2022: ``/notes`` by invitation and the profile look-ups.
 
 Real values: forum ids, titles, author names, author ids (profile ids or raw emails, as submitted),
 keywords, acceptance, track. Reconstructed from the documented v1 shape (shared/formats/
@@ -20,7 +20,7 @@ from typing import Any
 from mirror.career_history import bundled_histories, history_entries
 from mirror.fixture_venue import FIXTURE_INVITATION, fixture_notes
 from mirror.page import JSON, Page, json_bytes, json_page
-from mirror.papers_2022 import Paper2022, papers_2022
+from mirror.papers_2022 import Paper2022, openreview_year_papers
 from mirror.source_data import OPENREVIEW_AUTHOR_YEARS, openreview_authors
 
 MAIN_INVITATION = "NeurIPS.cc/2022/Conference/-/Blind_Submission"
@@ -33,8 +33,15 @@ MAIN_ACCEPT_VENUE = "NeurIPS 2022 Accept"
 DATASETS_ACCEPT_VENUE = "NeurIPS 2022 Datasets and Benchmarks"
 REJECTED_VENUE = "Submitted to NeurIPS 2022"
 
+# NeurIPS 2021: one main-track invitation; the venue string names the tier ("NeurIPS 2021 Oral").
+MAIN_INVITATION_2021 = "NeurIPS.cc/2021/Conference/-/Blind_Submission"
+MAIN_VENUEID_2021 = "NeurIPS.cc/2021/Conference"
+REJECTED_VENUEID_2021 = "NeurIPS.cc/2021/Conference/Rejected_Submission"
+REJECTED_VENUE_2021 = "Submitted to NeurIPS 2021"
+
 MAX_LIMIT = 1000
-_SUBMISSION_OPENS_MS = {MAIN_INVITATION: 1_652_140_800_000, DATASETS_INVITATION: 1_654_041_600_000}
+_SUBMISSION_OPENS_MS = {MAIN_INVITATION: 1_652_140_800_000, DATASETS_INVITATION: 1_654_041_600_000,
+                        MAIN_INVITATION_2021: 1_621_900_800_000}
 _SUBMISSION_WINDOW_S = 14 * 86_400
 _LAST_MODIFIED_MS = 1_673_308_800_000  # 2023-01-10, after camera-ready
 
@@ -51,10 +58,16 @@ def paperhash(first_author: str, title: str) -> str:
 
 
 def invitation_of(paper: Paper2022) -> str:
+    if paper.year == 2021:
+        return MAIN_INVITATION_2021
     return DATASETS_INVITATION if paper.is_datasets_track else MAIN_INVITATION
 
 
 def venue_of(paper: Paper2022) -> tuple[str, str]:
+    if paper.year == 2021:
+        if not paper.accepted:
+            return REJECTED_VENUE_2021, REJECTED_VENUEID_2021
+        return f"NeurIPS 2021 {paper.tier.capitalize()}", MAIN_VENUEID_2021
     if not paper.accepted:
         return REJECTED_VENUE, REJECTED_VENUEID
     if paper.is_datasets_track:
@@ -111,9 +124,10 @@ class NoteIndex:
 
 @cache
 def note_index() -> NoteIndex:
-    grouped: dict[str, list[Paper2022]] = {MAIN_INVITATION: [], DATASETS_INVITATION: []}
-    for paper in papers_2022():  # already sorted by forum id
-        grouped[invitation_of(paper)].append(paper)
+    grouped: dict[str, list[Paper2022]] = {MAIN_INVITATION_2021: [], MAIN_INVITATION: [], DATASETS_INVITATION: []}
+    for year in OPENREVIEW_AUTHOR_YEARS:
+        for paper in openreview_year_papers(year):  # already sorted by forum id
+            grouped[invitation_of(paper)].append(paper)
     notes = {inv: tuple(build_note(p, n) for n, p in enumerate(papers, 1)) for inv, papers in grouped.items()}
     notes[FIXTURE_INVITATION] = fixture_notes()  # fictional researchers only; see mirror.fixture_venue
     serialised = {inv: tuple(json_bytes(note) for note in items) for inv, items in notes.items()}

@@ -1,4 +1,4 @@
-"""The 2022 paper list cleaned into one record per OpenReview forum, traps resolved here once.
+"""The 2021 and 2022 paper lists cleaned into one record per OpenReview forum, traps resolved here once.
 
 Both the OpenReview notes and the 2022 virtual-site feed are built from these records, so the two
 sources the spiders cross-check agree on what was accepted:
@@ -17,12 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from mirror.source_data import AuthorPosition, openreview_authors, openreview_papers_2022
+from mirror.source_data import AuthorPosition, openreview_authors, openreview_paper_list
 from mirror.title_join import normalise_title
 
 MAIN_TRACK = "main"
 DATASETS_TRACK = "Datasets & Benchmarks"
-TIER_BY_STATUS = {"Highlighted": "oral", "Poster": "poster", "Accept": "poster", "Reject": "reject"}
+# 2022 marks orals "Highlighted" (its spotlights are not in the list); 2021 names Oral and Spotlight.
+TIER_BY_STATUS = {"Highlighted": "oral", "Oral": "oral", "Spotlight": "spotlight", "Poster": "poster",
+                  "Accept": "poster", "Reject": "reject"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +33,10 @@ class Paper2022:
     note_title: str
     listed_title: str
     track: str
-    tier: str  # "oral" | "poster" | "reject"
+    tier: str  # "oral" | "spotlight" | "poster" | "reject"
     keywords: tuple[str, ...]
     authors: tuple[AuthorPosition, ...]
+    year: int = 2022
 
     @property
     def accepted(self) -> bool:
@@ -56,9 +59,15 @@ def _keywords(raw: str) -> tuple[str, ...]:
 
 @cache
 def papers_2022() -> tuple[Paper2022, ...]:
-    """One record per forum id, sorted by id; idless rows either merge into a forum or are dropped."""
-    rows = openreview_papers_2022()
-    authors = openreview_authors(2022)
+    return openreview_year_papers(2022)
+
+
+@cache
+def openreview_year_papers(year: int) -> tuple[Paper2022, ...]:
+    """One record per forum id of 2021 or 2022, sorted by id; idless rows either merge into a forum or are
+    dropped (2021 has none)."""
+    rows = openreview_paper_list(year)
+    authors = openreview_authors(year)
     with_id = [row for row in rows if row.get("id")]
     by_title = {normalise_title(row["title"]): row for row in with_id}
     listed_copy = {}
@@ -66,7 +75,7 @@ def papers_2022() -> tuple[Paper2022, ...]:
         if not row.get("id") and row["status"] in TIER_BY_STATUS:
             twin = by_title.get(normalise_title(row["title"]))
             if twin is None:
-                raise ValueError(f"2022 paper without forum id and no OpenReview twin: {row['title']!r}")
+                raise ValueError(f"{year} paper without forum id and no OpenReview twin: {row['title']!r}")
             listed_copy[twin["id"]] = row
 
     papers = []
@@ -82,9 +91,14 @@ def papers_2022() -> tuple[Paper2022, ...]:
             tier=TIER_BY_STATUS[status],
             keywords=_keywords(row.get("keywords", "")),
             authors=authors.get(row["id"]) or _fallback_authors(listed_authors),
+            year=year,
         ))
     return tuple(sorted(papers, key=lambda paper: paper.forum_id))
 
 
 def accepted_papers_2022() -> tuple[Paper2022, ...]:
-    return tuple(paper for paper in papers_2022() if paper.accepted)
+    return accepted_openreview_papers(2022)
+
+
+def accepted_openreview_papers(year: int) -> tuple[Paper2022, ...]:
+    return tuple(paper for paper in openreview_year_papers(year) if paper.accepted)

@@ -74,9 +74,12 @@ def presentations(year: int) -> tuple[dict[str, Any], ...]:
 
 
 @cache
-def openreview_papers_2022() -> tuple[dict[str, Any], ...]:
-    """The raw 2022 paper list, traps included (Journal rows without id, the duplicated ComGAN paper)."""
-    return tuple(_read_json_gz("2022/papers.json.gz"))
+def openreview_paper_list(year: int) -> tuple[dict[str, Any], ...]:
+    """The raw OpenReview paper list of 2021 or 2022 with decisions, traps included (2022: Journal rows
+    without id, the duplicated ComGAN paper)."""
+    if year not in OPENREVIEW_AUTHOR_YEARS:
+        raise ValueError(f"no OpenReview paper list bundled for {year}")
+    return tuple(_read_json_gz(f"{year}/papers.json.gz"))
 
 
 @dataclass(frozen=True, slots=True)

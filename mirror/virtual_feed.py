@@ -1,7 +1,7 @@
-"""neurips.cc ``/static/virtual/data/neurips-{Y}-orals-posters.json`` for 2019, 2020 and 2022.
+"""neurips.cc ``/static/virtual/data/neurips-{Y}-orals-posters.json`` for 2019–2022.
 
 Real values: titles, authors, institutions (2019/2020 from the proceedings metadata via the title
-join, 2022 from the OpenReview author file), tiers, keywords (2022), the 2019/2020 poster ids of the
+join, 2021/2022 from the OpenReview author files), tiers, keywords (2021/2022), the 2019/2020 poster ids of the
 virtual site. Reconstructed, following the 2025 sample: event ids other than those poster ids, ``uid``
 (md5 of the paper key), author ids (from the name, so namesakes share one), sessions and times.
 
@@ -22,12 +22,12 @@ from html import escape
 from typing import Any
 
 from mirror.page import Page, json_page
-from mirror.papers_2022 import Paper2022, accepted_papers_2022
+from mirror.papers_2022 import Paper2022, accepted_openreview_papers, accepted_papers_2022
 from mirror.proceedings_site import abstract_path, full_name
 from mirror.source_data import presentations, proceedings_metadata
 from mirror.title_join import join_presentations
 
-FEED_YEARS: tuple[int, ...] = (2019, 2020, 2022)
+FEED_YEARS: tuple[int, ...] = (2019, 2020, 2021, 2022)
 DECISION_BY_STATUS = {"Oral": "Accept (oral)", "Spotlight": "Accept (spotlight)", "Poster": "Accept (poster)"}
 OPENREVIEW_GROUP = "https://openreview.net/group?id="
 
@@ -38,11 +38,15 @@ _POSTER_SESSIONS = {
     2020: [("2020-12-07", "21:00", "23:00"), ("2020-12-08", "09:00", "11:00"), ("2020-12-08", "21:00", "23:00"),
            ("2020-12-09", "09:00", "11:00"), ("2020-12-09", "21:00", "23:00"), ("2020-12-10", "09:00", "11:00"),
            ("2020-12-10", "21:00", "23:00")],
+    2021: [("2021-12-07", "08:30", "10:00"), ("2021-12-07", "16:30", "18:00"), ("2021-12-08", "08:30", "10:00"),
+           ("2021-12-08", "16:30", "18:00"), ("2021-12-09", "08:30", "10:00"), ("2021-12-09", "16:30", "18:00"),
+           ("2021-12-10", "08:30", "10:00"), ("2021-12-10", "16:30", "18:00")],
     2022: [("2022-11-29", "11:00", "13:00"), ("2022-11-29", "16:00", "18:00"), ("2022-11-30", "11:00", "13:00"),
            ("2022-11-30", "16:00", "18:00"), ("2022-12-01", "11:00", "13:00"), ("2022-12-01", "16:00", "18:00")],
 }
-_UTC_OFFSET = {2019: "-08:00", 2020: "-08:00", 2022: "-06:00"}
-_ROOM = {2019: "East Exhibition Hall B + C", 2020: "Poster Session (virtual)", 2022: "Hall J"}
+_UTC_OFFSET = {2019: "-08:00", 2020: "-08:00", 2021: "-08:00", 2022: "-06:00"}
+_ROOM = {2019: "East Exhibition Hall B + C", 2020: "Poster Session (virtual)", 2021: "Poster Session (virtual)",
+         2022: "Hall J"}
 
 
 def feed_path(year: int) -> str:
@@ -173,6 +177,18 @@ def _papers_2022() -> list[FeedPaper]:
     return papers
 
 
+def _papers_2021() -> list[FeedPaper]:
+    """2021 from the OpenReview list with decisions: the tier is in the paper's status (Oral/Spotlight/Poster)."""
+    papers = []
+    for paper in accepted_openreview_papers(2021):
+        tier = paper.tier.capitalize()
+        authors = [feed_author(author.name, author.aff or None) for author in paper.authors]
+        papers.append(FeedPaper(paper.forum_id, paper.listed_title, tier, DECISION_BY_STATUS[tier], authors,
+                                list(paper.keywords), f"https://openreview.net/forum?id={paper.forum_id}",
+                                OPENREVIEW_GROUP + "NeurIPS.cc/2021/Conference", None))
+    return papers
+
+
 def _group_2022(paper: Paper2022) -> str:
     return "NeurIPS.cc/2022/Track/Datasets_and_Benchmarks" if paper.is_datasets_track else "NeurIPS.cc/2022/Conference"
 
@@ -181,6 +197,8 @@ def _group_2022(paper: Paper2022) -> str:
 def feed_document(year: int) -> dict[str, Any]:
     if year == 2022:
         results = _events(year, _papers_2022(), first_free_id=52_000)
+    elif year == 2021:
+        results = _events(year, _papers_2021(), first_free_id=26_000)
     elif year in (2019, 2020):
         papers = _proceedings_year_papers(year)
         known = [paper.poster_id for paper in papers if paper.poster_id is not None]

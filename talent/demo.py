@@ -34,6 +34,8 @@ DEMO_PLAN: tuple[tuple[int, str, int], ...] = (
     (2019, "neurips_virtual", 1427),
     (2020, "neurips_proceedings", 1899),
     (2020, "neurips_virtual", 1899),
+    (2021, "openreview", 2334),
+    (2021, "neurips_virtual", 2334),
     (2022, "openreview", 2834),
     (2022, "neurips_virtual", 2834),
 )

@@ -113,3 +113,21 @@ def test_reloading_and_recrawling_add_nothing(harvested, warehouse_copy, mirror,
         reopened.close()
     assert after == before
     assert sightings == 2
+
+
+def test_2021_crawls_from_openreview_and_the_feed_agree(mirror, tmp_path):
+    """NeurIPS 2021 through the real spiders: every accepted paper once, with its tier (issue 12, item 5)."""
+    import json
+    from collections import Counter
+
+    from talent.crawl import mirror_settings, run_crawl
+
+    tiers = {}
+    for spider in ("openreview", "neurips_virtual"):
+        run = run_crawl(spider, {"year": "2021", "conference": "neurips"}, tmp_path / spider,
+                        settings=mirror_settings(mirror.base_url))
+        assert run.returncode == 0
+        lines = [json.loads(line) for line in run.landing_file.read_text(encoding="utf-8").splitlines()]
+        tiers[spider] = Counter(line["data"]["tier"] for line in lines)
+    assert tiers["openreview"] == {"poster": 2019, "spotlight": 260, "oral": 55}
+    assert tiers["neurips_virtual"] == tiers["openreview"]

@@ -24,7 +24,7 @@ from mirror.openreview_api import (
 )
 from mirror.papers_2022 import papers_2022
 from mirror.site import resolve, site_pages
-from mirror.source_data import openreview_papers_2022, proceedings_metadata
+from mirror.source_data import openreview_paper_list, proceedings_metadata
 from mirror.title_join import join_presentations, normalise_title
 from mirror.virtual_feed import feed_path
 
@@ -173,7 +173,7 @@ def test_2022_rejected_notes_are_served_but_marked():
 
 
 def test_2022_journal_rows_are_not_notes():
-    journal_titles = {normalise_title(p["title"]) for p in openreview_papers_2022() if p["status"] == "Journal"}
+    journal_titles = {normalise_title(p["title"]) for p in openreview_paper_list(2022) if p["status"] == "Journal"}
     assert len(journal_titles) == 67
     served = {normalise_title(p.note_title) for p in papers_2022()}
     assert not journal_titles & served
@@ -235,3 +235,18 @@ def test_unknown_paths_are_not_found():
     assert resolve("GET", "/static/virtual/data/neurips-2018-orals-posters.json", {}) is None
     assert resolve("GET", "/nowhere", {}) is None
     assert json.loads(resolve("GET", "/notes", {"invitation": ["x"]}).body) == {"notes": [], "count": 0}
+
+
+def test_2021_notes_and_feed_carry_the_real_decisions():
+    """NeurIPS 2021 (issue 12, item 5): 2,334 accepted of 2,619 submissions, 55 orals, 260 spotlights."""
+    from collections import Counter
+
+    from mirror.openreview_api import MAIN_INVITATION_2021, MAIN_VENUEID_2021
+    from mirror.virtual_feed import feed_document
+
+    notes = note_index().notes[MAIN_INVITATION_2021]
+    venues = Counter(n["content"]["venue"] for n in notes if n["content"]["venueid"] == MAIN_VENUEID_2021)
+    assert venues == {"NeurIPS 2021 Poster": 2019, "NeurIPS 2021 Spotlight": 260, "NeurIPS 2021 Oral": 55}
+    assert len(notes) == 2619
+    events = Counter(event["eventtype"] for event in feed_document(2021)["results"])
+    assert events["Oral"] == 55 and events["Spotlight"] == 260
