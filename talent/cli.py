@@ -12,6 +12,8 @@ import logging
 import sys
 from pathlib import Path
 
+from warehouse.db import WarehouseLockedError
+
 DEFAULT_WAREHOUSE = Path("warehouse/talent.duckdb")
 
 # Modules that contribute sub-commands, in the order `talent --help` lists them.
@@ -43,20 +45,39 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    accept_global_options_after_command(sub)
     return parser
+
+
+def accept_global_options_after_command(sub: argparse._SubParsersAction) -> None:
+    """``talent status --warehouse X`` works like ``talent --warehouse X status`` (the README promises
+    every command takes it). SUPPRESS keeps the top-level value unless the option is given after."""
+    for command in sub.choices.values():
+        for flags, options in ((("--warehouse",), {"type": Path}), (("-v", "--verbose"), {"action": "store_true"})):
+            try:
+                command.add_argument(*flags, default=argparse.SUPPRESS, help=argparse.SUPPRESS, **options)
+            except argparse.ArgumentError:  # the command defines its own
+                continue
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Commands print their own summary on stdout; INFO logs repeated every line of it on stderr (each
+    # export line appeared twice). Warnings and errors always show; -v shows everything.
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError, WarehouseLockedError) as exc:
+        # an operator's mistake (a mistyped path, a folder that is not there, a busy warehouse): one clear
+        # line, no traceback
+        print(f"talent {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ def _diff(args: argparse.Namespace) -> int:
 
     con = connect(args.warehouse, read_only=True)
     try:
-        results = diffs(con, args.source, args.crawl_a, args.crawl_b)
+        results = diffs(con, args.source, args.crawl_a, args.crawl_b, across_years=args.across_years)
     except DiffError as exc:
         print(f"talent diff: {exc}")
         return 2
@@ -87,6 +87,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     diff.add_argument("--source", help="only this source (spider name)")
     diff.add_argument("--limit", type=int, default=50, help="records listed per kind (default %(default)s)")
     diff.add_argument("--json", action="store_true", help="print the full diff as JSON")
+    diff.add_argument("--across-years", action="store_true",
+                      help="allow comparing two named crawls of different conference-years")
     diff.set_defaults(handler=_diff)
 
     deploy = sub.add_parser("deploy", help="build the scrapers-only egg and add it to scrapyd")

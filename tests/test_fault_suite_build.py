@@ -3,11 +3,10 @@ against the previous build is loud, and a stray future year never becomes a conf
 
 from __future__ import annotations
 
+from tests.test_fault_suite_load import _record, _write
 from warehouse.build import build
 from warehouse.cli import open_for_write
 from warehouse.load import load_landing
-
-from tests.test_fault_suite_load import _record, _write
 
 
 def _papers(con) -> dict:

@@ -120,11 +120,38 @@ def source_of(con: duckdb.DuckDBPyConnection, crawl_id: str) -> str:
     return row[0]
 
 
+def target_of(con: duckdb.DuckDBPyConnection, crawl_id: str) -> str:
+    """What a crawl covered: ``conference/year`` from its paper keys (``neurips/2022/…``), else ``profiles``.
+
+    Two crawls of one source for different years share no records, so their diff says "everything removed,
+    everything added": a comparison nobody means to make.
+    """
+    rows = con.execute(
+        """SELECT DISTINCT regexp_extract(record_key, '^([^/]+/[0-9]{4})/', 1) FROM raw_record_sightings
+           WHERE crawl_id = ? ORDER BY 1""", [crawl_id]
+    ).fetchall()
+    targets = [row[0] for row in rows if row[0]]
+    return ", ".join(targets) if targets else "profiles"
+
+
+def latest_pairs(con: duckdb.DuckDBPyConnection, source: str) -> list[tuple[str, str]]:
+    """The two latest crawls of each conference-year of ``source`` (one pair per year crawled twice)."""
+    by_target: dict[str, list[str]] = {}
+    for crawl in crawls_of(con, source):
+        by_target.setdefault(target_of(con, crawl), []).append(crawl)
+    return [(crawls[-2], crawls[-1]) for _, crawls in sorted(by_target.items()) if len(crawls) >= 2]
+
+
 def latest_pair(con: duckdb.DuckDBPyConnection, source: str) -> tuple[str, str]:
+    """The two latest crawls of ``source`` that cover the same conference-year as its latest crawl."""
     crawls = crawls_of(con, source)
     if len(crawls) < 2:
         raise DiffError(f"source {source} has {len(crawls)} loaded crawl(s); a diff needs two")
-    return crawls[-2], crawls[-1]
+    target = target_of(con, crawls[-1])
+    same = [crawl for crawl in crawls if target_of(con, crawl) == target]
+    if len(same) < 2:
+        raise DiffError(f"source {source} has one loaded crawl of {target}; a diff needs two of the same year")
+    return same[-2], same[-1]
 
 
 def crawl_diff(con: duckdb.DuckDBPyConnection, source: str, crawl_a: str, crawl_b: str) -> CrawlDiff:
@@ -159,12 +186,22 @@ def crawl_diff(con: duckdb.DuckDBPyConnection, source: str, crawl_a: str, crawl_
 
 
 def diffs(con: duckdb.DuckDBPyConnection, source: str | None = None, crawl_a: str | None = None,
-          crawl_b: str | None = None) -> list[CrawlDiff]:
-    """The diffs ``talent diff`` reports: two named crawls, or the two latest crawls of each source."""
+          crawl_b: str | None = None, across_years: bool = False) -> list[CrawlDiff]:
+    """The diffs ``talent diff`` reports: two named crawls, or the two latest crawls of each source and
+    conference-year. Two named crawls of different conference-years are refused unless ``across_years``."""
     if crawl_a and crawl_b:
         found = source_of(con, crawl_a)
+        target_a, target_b = target_of(con, crawl_a), target_of(con, crawl_b)
+        if target_a != target_b and not across_years:
+            raise DiffError(f"crawl {crawl_a} covers {target_a} but {crawl_b} covers {target_b}: different "
+                            "conference-years (pass --across-years to compare them anyway)")
         return [crawl_diff(con, source or found, crawl_a, crawl_b)]
     if crawl_a or crawl_b:
         raise DiffError("name both crawls, or neither for the two latest of each source")
-    chosen = [source] if source else [s for s in sources(con) if len(crawls_of(con, s)) >= 2]
-    return [crawl_diff(con, s, *latest_pair(con, s)) for s in chosen]
+    if source and source not in sources(con):
+        raise DiffError(f"no loaded crawls of source {source!r} (loaded: {', '.join(sources(con)) or 'none'})")
+    chosen = [source] if source else sources(con)
+    results = [crawl_diff(con, s, a, b) for s in chosen for a, b in latest_pairs(con, s)]
+    if source and not results:
+        raise DiffError(f"source {source} has no conference-year crawled twice; a diff needs two crawls of one year")
+    return results
