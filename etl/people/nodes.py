@@ -1,11 +1,18 @@
 """Stage 1b: collapse rows that are certainly one person into nodes before any pair is scored.
 
 Rows sharing a strong key are one node, unless they carry two different exclusive keys (two OpenReview
-ids or two ORCID iDs: homonyms share a DBLP pid, and such rows must stay apart). Rows with the same
-folded spelling at the same institution domain (or, lacking a domain, the same affiliation string) are one
-node too: comparing them pair by pair would only confirm it, and at 200k rows the pair count is what
-costs time. A node never holds two rows
-of one paper (two authors of one paper are never one person).
+ids or two ORCID iDs: homonyms share a DBLP pid, and such rows must stay apart). Rows without strong keys
+with the same folded spelling at the same institution domain (or, lacking a domain, the same affiliation
+string) are one node too: comparing them pair by pair would only confirm it, and at 200k rows the pair
+count is what costs time.
+
+Except for a spelling the data shows two people hold (two OpenReview ids or ORCID iDs print it): then
+name and institution are not enough, and the rows must share a coauthor as well. Tsinghua had two Peng
+Cuis in 2020 (a professor and, in another group, the 2022 MS student ``~Peng_Cui6``); a node is never
+split again, so collapsing their unkeyed 2019/2020 rows handed the professor's papers to whichever 2022
+profile the student's rows linked to. Left as separate nodes, each row links by its own coauthors and the
+clustering's cannot-link (two OpenReview ids) keeps the two people apart. A node never holds two rows of
+one paper (two authors of one paper are never one person).
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from etl.people.normalise import NameParts, affiliation_key, parse_name, registrable_domain
-from etl.people.records import AuthorRow, conflicting_keys
+from etl.people.records import EXCLUSIVE_KEY_FIELDS, AuthorRow, conflicting_keys, key_kind
 
 
 @dataclass(slots=True)
@@ -59,6 +66,16 @@ def coauthor_keys(parsed: Sequence[NameParts]) -> list[str | None]:
     return keys
 
 
+def known_namesakes(rows: Sequence[AuthorRow], parsed: Sequence[NameParts]) -> set[str]:
+    """Spellings the data shows are held by several people: two OpenReview ids or ORCID iDs."""
+    holders: dict[str, set[str]] = {}
+    for row, parts in zip(rows, parsed, strict=True):
+        exclusive = {k for k in row.strong_keys() if key_kind(k) in EXCLUSIVE_KEY_FIELDS}
+        if exclusive:
+            holders.setdefault(parts.full_key, set()).update(exclusive)
+    return {name for name, keys in holders.items() if len(keys) > 1}
+
+
 def build_nodes(rows: Sequence[AuthorRow]) -> tuple[list[Node], list[NameParts]]:
     """Return nodes (in a deterministic order) and the parsed name of every row, by row index."""
     cache: dict[str, NameParts] = {}
@@ -74,6 +91,7 @@ def build_nodes(rows: Sequence[AuthorRow]) -> tuple[list[Node], list[NameParts]]
     for i, row in enumerate(rows):
         by_paper.setdefault(row.paper_id, []).append(i)
 
+    namesakes = known_namesakes(rows, parsed)
     nodes: list[Node] = []
     node_of_key: dict[tuple[str, ...], list[int]] = {}
     strong_owner: dict[str, int] = {}
@@ -91,11 +109,14 @@ def build_nodes(rows: Sequence[AuthorRow]) -> tuple[list[Node], list[NameParts]]
                     and not conflicting_keys(row.strong_keys(), nodes[owner].strong_keys)):
                 target = nodes[owner]
                 break
+        row_coauthors = {co_keys[j] for j in by_paper[row.paper_id] if j != i and co_keys[j] is not None}
         if target is None and not row.strong_keys() and (domain or aff):
             collapse_key = ("d", parts.full_key, domain) if domain else ("a", parts.full_key, aff)
             for candidate in node_of_key.get(collapse_key, ()):
-                if row.paper_id not in nodes[candidate].papers:
-                    target = nodes[candidate]
+                node = nodes[candidate]
+                if row.paper_id not in node.papers and (
+                        parts.full_key not in namesakes or row_coauthors & node.coauthors):
+                    target = node
                     break
             if target is None:
                 node_of_key.setdefault(collapse_key, []).append(len(nodes))
@@ -114,8 +135,5 @@ def build_nodes(rows: Sequence[AuthorRow]) -> tuple[list[Node], list[NameParts]]
         for key in row.strong_keys():
             strong_owner.setdefault(key, target.index)
             target.strong_keys.add(key)
-        for j in by_paper[row.paper_id]:
-            key = co_keys[j]
-            if j != i and key is not None:
-                target.coauthors.add(key)
+        target.coauthors |= row_coauthors
     return nodes, parsed
