@@ -5,7 +5,7 @@
 * ``sample --year Y --per-stratum N --seed S --out DIR`` — a stratified random sample (tier x track) of the
   conference-year's persons and its worksheet, for hand tracing; the design is recorded in the warehouse.
 * ``import FILE --reviewer NAME`` — validate a filled worksheet as a whole and load it (append-only), then the
-  view ``study_review_estimates`` shows the design-weighted estimate beside the automatic one.
+  view ``review_estimates`` shows the design-weighted estimate beside the automatic one.
 
 Every action takes ``--warehouse PATH`` here or before ``review`` (``talent --warehouse PATH review …``).
 """
@@ -118,7 +118,7 @@ def _import(args: argparse.Namespace) -> int:
     finally:
         con.close()
     print(f"loaded {loaded} reviewed person(s) from {args.file} by {args.reviewer.strip()} "
-          f"({blank} row(s) left blank, not loaded); see the view study_review_estimates")
+          f"({blank} row(s) left blank, not loaded); see the view review_estimates")
     return 0
 
 

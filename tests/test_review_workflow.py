@@ -26,7 +26,7 @@ from warehouse.review import (
     draw_sample,
     import_worksheet,
     record_sample,
-    review_estimates,
+    review_estimate_rows,
     write_worksheet,
 )
 
@@ -173,7 +173,7 @@ def test_round_trip_sample_fill_import_estimate(warehouse, tmp_path):
             got = warehouse.execute(
                 "SELECT reviewed_share, reviewed_se, reviewed_low, reviewed_high, n_reviewed, n_reviewed_known, "
                 "population_reviewed, automatic_share, automatic_low, automatic_high, difference "
-                "FROM study_review_estimates WHERE track = ? AND field = 'work_country' AND value = ?",
+                "FROM review_estimates WHERE track = ? AND field = 'work_country' AND value = ?",
                 [track, value]).fetchone()
             assert got[0] == pytest.approx(expected.estimate)
             assert got[1] == pytest.approx(expected.standard_error)
@@ -189,10 +189,10 @@ def test_round_trip_sample_fill_import_estimate(warehouse, tmp_path):
             assert (got[8], got[9]) == pytest.approx((automatic.low, automatic.high))
             assert got[10] == pytest.approx(automatic.estimate - expected.estimate)
     # a value only the automatic side has (GB) appears with a reviewed share of 0
-    gb = warehouse.execute("SELECT reviewed_share, automatic_share FROM study_review_estimates "
+    gb = warehouse.execute("SELECT reviewed_share, automatic_share FROM review_estimates "
                            "WHERE track = 'all' AND field = 'work_country' AND value = 'GB'").fetchone()
     assert gb[0] == 0 and gb[1] > 0
-    assert review_estimates(warehouse, "neurips", YEAR, ["origin_country"])[0]["field"] == "origin_country"
+    assert review_estimate_rows(warehouse, "neurips", YEAR, ["origin_country"])[0]["field"] == "origin_country"
 
 
 def test_import_with_bad_rows_loads_nothing_and_names_every_line(warehouse, tmp_path):
@@ -262,7 +262,7 @@ def test_rebuild_keeps_every_reviewed_value(tmp_path):
     assert con.execute(everything).fetchall() == before
     assert con.execute("SELECT count(*) FROM review_sample_persons").fetchone()[0] == 2
     assert con.execute("SELECT work_country FROM review_latest").fetchall() == [("US",)]
-    row = con.execute("SELECT reviewed_share, n_reviewed, population_reviewed FROM study_review_estimates "
+    row = con.execute("SELECT reviewed_share, n_reviewed, population_reviewed FROM review_estimates "
                       "WHERE field = 'work_country' AND value = 'US' AND track = 'main'").fetchone()
     assert row == (1.0, 1, 4)
     con.close()

@@ -14,7 +14,7 @@ this module gives an analyst the same method with the statistics done right.
 * :func:`import_worksheet` — validates the whole file first (every bad row named with its line number; country
   codes checked against ISO 3166 with pycountry), then appends to ``reviews`` in one transaction: nothing is
   half-loaded, nothing is overwritten, and the build never touches these tables.
-* :func:`create_review_views` — ``review_latest`` and ``study_review_estimates``: per sample, population (all
+* :func:`create_review_views` — ``review_latest`` and ``review_estimates``: per sample, population (all
   persons or main track), field and value, the design-weighted estimate from the reviewed persons (the ratio
   estimator of ``warehouse.estimates.stratified_share``, written in SQL so it follows every import at once)
   beside the automatic whole-counting share, each with its 95% interval, and their difference.
@@ -418,7 +418,7 @@ POPULATION_FIELDS = tuple(column for _, _, column in REVIEW_FIELDS.values())
 
 
 def review_estimates_sql(z: float) -> str:
-    """study_review_estimates: the stratified ratio estimator of warehouse.estimates.stratified_share in SQL.
+    """review_estimates: the stratified ratio estimator of warehouse.estimates.stratified_share in SQL.
 
     Per stratum h with N_h persons, n_h reviewed, K_h of them with the field found and Y_h with the value:
     R = sum (N_h/n_h) Y_h / sum (N_h/n_h) K_h; with binary y <= k the residuals e = y - R k give
@@ -430,7 +430,7 @@ def review_estimates_sql(z: float) -> str:
     auto_union = "\n        UNION ALL ".join(select.format(column) for column in POPULATION_FIELDS)
     fields = ", ".join(f"('{column}')" for column in POPULATION_FIELDS)
     return f"""
-CREATE OR REPLACE VIEW study_review_estimates AS
+CREATE OR REPLACE VIEW review_estimates AS
 WITH populations AS (SELECT * FROM (VALUES ('all'), ('{MAIN_TRACK}')) p(population)),
 fields AS (SELECT * FROM (VALUES {fields}) f(field)),
 strata AS (
@@ -541,7 +541,7 @@ REVIEW_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
         "overwrites).",
         {},  # same columns as reviews: filled from its comments
     ),
-    "study_review_estimates": (
+    "review_estimates": (
         "Per review sample, track (all persons, or main track: the main-track strata only), field and value: the "
         "design-weighted share from the hand-reviewed stratified sample (weights N_h / n_h over the strata with "
         "reviewed persons; ratio estimator with linearised standard error and a normal 95% interval) beside the "
@@ -584,10 +584,10 @@ def _sql_string(text: str) -> str:
 
 
 def create_review_views(con: duckdb.DuckDBPyConnection) -> bool:
-    """Create review_latest and study_review_estimates; False (views dropped) when an input is missing."""
+    """Create review_latest and review_estimates; False (views dropped) when an input is missing."""
     needed = ("reviews", "review_samples", "review_sample_strata", "review_sample_persons", "study_population")
     if not all(_table_columns(con, name) for name in needed):
-        con.execute("DROP VIEW IF EXISTS study_review_estimates")
+        con.execute("DROP VIEW IF EXISTS review_estimates")
         con.execute("DROP VIEW IF EXISTS review_latest")
         return False
     con.execute(REVIEW_LATEST_SQL)
@@ -605,12 +605,12 @@ def create_review_views(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
-def review_estimates(con: duckdb.DuckDBPyConnection, conference: str, year: int,
+def review_estimate_rows(con: duckdb.DuckDBPyConnection, conference: str, year: int,
                      fields: Iterable[str] = POPULATION_FIELDS) -> list[dict[str, object]]:
-    """Rows of study_review_estimates for one conference-year (newest sample first), as dicts for the report."""
+    """Rows of review_estimates for one conference-year (newest sample first), as dicts for the report."""
     wanted = list(fields)
     cursor = con.execute(
-        """SELECT e.* FROM study_review_estimates e JOIN review_samples s USING (sample_id)
+        """SELECT e.* FROM review_estimates e JOIN review_samples s USING (sample_id)
            WHERE e.conference = ? AND e.year = ? AND list_contains(?, e.field)
            ORDER BY s.created_at DESC, e.track, e.field, e.reviewed_share DESC NULLS LAST, e.value""",
         [conference, year, wanted],

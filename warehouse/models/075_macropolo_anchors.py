@@ -1,4 +1,4 @@
-"""MacroPolo's published figures beside our estimates: ``macropolo_anchors`` and ``study_macropolo_comparison``.
+"""MacroPolo's published figures beside our estimates: ``macropolo_anchors`` and ``macropolo_comparison``.
 
 Why: a reader judges our figures against the one published study of the same question. The anchors, their
 provenance and the definitional differences are committed reference data (``data/reference/``, see its
@@ -70,7 +70,7 @@ REFERENCE_TABLES: dict[str, tuple[str, dict[str, tuple[str, str]], str]] = {
 }
 
 COMPARISON_SQL = """
-CREATE OR REPLACE VIEW study_macropolo_comparison AS
+CREATE OR REPLACE VIEW macropolo_comparison AS
 WITH pop AS (
     SELECT conference, year, origin_country, work_country FROM study_population WHERE track = 'main' AND tier = 'all'
 ),
@@ -168,16 +168,16 @@ def create_comparison(con: duckdb.DuckDBPyConnection) -> bool:
         "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'study_population' AND column_name = 'track'"
     ).fetchone()[0]
     if not has_population:
-        con.execute("DROP VIEW IF EXISTS study_macropolo_comparison")
+        con.execute("DROP VIEW IF EXISTS macropolo_comparison")
         return False
     con.execute(COMPARISON_SQL)
-    con.execute("COMMENT ON VIEW study_macropolo_comparison IS " + _sql_string(
+    con.execute("COMMENT ON VIEW macropolo_comparison IS " + _sql_string(
         "Each MacroPolo anchor beside our estimate for the same conference-year on the comparable base (main "
         "track, all tiers, whole counting of persons) with its Wilson 95% interval, n, coverage and the small-n "
         "flag. Definitions differ (census vs sample, site vs headquarters, timing): see macropolo_definitions."))
     for (column,) in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'study_macropolo_comparison'").fetchall():
-        con.execute(f"COMMENT ON COLUMN study_macropolo_comparison.{column} IS "
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'macropolo_comparison'").fetchall():
+        con.execute(f"COMMENT ON COLUMN macropolo_comparison.{column} IS "
                     f"{_sql_string(COMPARISON_COMMENTS[column])}")
     return True
 
@@ -186,5 +186,5 @@ def run(con: duckdb.DuckDBPyConnection, report: BuildReport) -> None:
     loaded = load_reference(con)
     created = create_comparison(con)
     if not created:
-        logger.info("study_macropolo_comparison skipped: study_population (with track) is absent")
+        logger.info("macropolo_comparison skipped: study_population (with track) is absent")
     report.notes["macropolo"] = {"anchors": loaded["macropolo_anchors"], "comparison_view": created}

@@ -1,4 +1,4 @@
-"""Review views: ``review_latest`` and ``study_review_estimates`` (warehouse/review.py holds the SQL and why).
+"""Review views: ``review_latest`` and ``review_estimates`` (warehouse/review.py holds the SQL and why).
 
 They read the review tables of migration 032, which the build never writes: rebuilding the warehouse keeps every
 reviewed value, and these views only re-derive estimates from them. Without those tables or without
