@@ -28,6 +28,7 @@ import pyarrow as pa
 
 from etl.duckdb_tables import replace_table
 from etl.people.ids import derived_id
+from etl.people.integrity import KEPT, judge_link
 from etl.people.records import AuthorRow
 from etl.people.resolve import resolve_with_report
 
@@ -36,11 +37,16 @@ log = logging.getLogger(__name__)
 AUTHORSHIP_SQL = """
 SELECT a.conference, a.year, a.paper_id, a.author_position, a.author_name, a.raw_affiliation,
        a.email_domain,
-       CASE WHEN a.author_source_id LIKE '~%' THEN coalesce(p.profile_id, a.author_source_id) END AS openreview_id,
-       p.orcid, p.dblp_pid, p.preferred_name
+       CASE WHEN a.author_source_id LIKE '~%' THEN a.author_source_id END AS requested_id,
+       p.profile_id, p.orcid, p.dblp_pid, p.preferred_name, {listed_names} AS listed_names
 FROM core_authorships a
 LEFT JOIN stg_authorship_profiles p USING (conference, year, paper_id, author_position)
+{names_join}
 ORDER BY a.conference, a.year, a.paper_id, a.author_position
+"""
+LISTED_NAMES_JOIN = """
+LEFT JOIN (SELECT profile_id, flatten(list(names)) AS names FROM stg_openreview_profiles
+           WHERE status = 'found' GROUP BY profile_id) n ON n.profile_id = p.profile_id
 """
 
 
@@ -88,9 +94,95 @@ class Authorship:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ProfileLink:
+    """How one authorship's OpenReview ids were judged (``etl.people.integrity.judge_link``)."""
+
+    key: tuple[str, int, str, int]
+    requested_id: str | None
+    profile_id: str | None
+    reason: str | None  # for the answered profile; None when no profile answered
+    openreview_id: str | None  # the id resolution uses: the profile's, else the paper's own, else none
+
+
+def vet_profile(name: str, requested_id: str | None, profile_id: str | None, listed: list[str]
+                ) -> tuple[str | None, str | None, bool]:
+    """(reason for the profile, id to resolve with, keep the profile's data?).
+
+    A profile whose names share no token with the printed name is someone else's (issue 9: a mirror
+    pairing bug made ``~Jackson_Albert_Killian1`` answer for Milind Tambe): its id, ORCID, DBLP pid and
+    name are dropped. The id printed on the paper is still the author's own when it names them.
+    """
+    reason = judge_link(name, profile_id, listed) if profile_id else None
+    if reason in KEPT:
+        return reason, profile_id, True
+    own = requested_id if requested_id and judge_link(name, requested_id) in KEPT else None
+    return reason, own, False
+
+
+def read_profile_links(con: duckdb.DuckDBPyConnection) -> tuple[list[Authorship], list[ProfileLink]]:
+    """Every authorship (those printed without a name included: ``name`` is then '') with its vetted
+    profile, and the judgement of each authorship that carries an OpenReview id."""
+    has_names = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'stg_openreview_profiles'"
+                            ).fetchall()[0][0] + con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'stg_openreview_profiles'").fetchall()[0][0]
+    sql = AUTHORSHIP_SQL.format(listed_names="n.names" if has_names else "NULL::VARCHAR[]",
+                                names_join=LISTED_NAMES_JOIN if has_names else "")
+    authorships: list[Authorship] = []
+    links: list[ProfileLink] = []
+    for (conference, year, paper_id, position, name, affiliation, domain, requested, profile, orcid, dblp,
+         preferred, listed) in con.execute(sql).fetchall():
+        name = name or ""
+        reason, openreview_id, keep = vet_profile(name, requested, profile,
+                                                  [n for n in (listed or []) + [preferred] if n])
+        if not keep:
+            orcid = dblp = preferred = None
+        authorships.append(Authorship(conference, year, paper_id, position, name, affiliation, domain,
+                                      openreview_id, orcid, dblp, preferred))
+        if requested or profile:
+            links.append(ProfileLink((conference, year, paper_id, position), requested, profile, reason,
+                                     openreview_id))
+    return authorships, links
+
+
 def read_authorships(con: duckdb.DuckDBPyConnection) -> list[Authorship]:
     """Every authorship, those printed without a name included (``name`` is then '')."""
-    return [Authorship(*row[:4], row[4] or "", *row[5:]) for row in con.execute(AUTHORSHIP_SQL).fetchall()]
+    return read_profile_links(con)[0]
+
+
+def write_profile_links(con: duckdb.DuckDBPyConnection, links: list[ProfileLink]) -> None:
+    """``authorship_profile_links``: each authorship's OpenReview ids and whether its profile was kept."""
+    replace_table(con, "authorship_profile_links", pa.table({
+        "conference": pa.array([link.key[0] for link in links], pa.string()),
+        "year": pa.array([link.key[1] for link in links], pa.int32()),
+        "paper_id": pa.array([link.key[2] for link in links], pa.string()),
+        "author_position": pa.array([link.key[3] for link in links], pa.int32()),
+        "requested_id": pa.array([link.requested_id for link in links], pa.string()),
+        "profile_id": pa.array([link.profile_id for link in links], pa.string()),
+        "profile_kept": pa.array([link.reason in KEPT if link.profile_id else None for link in links], pa.bool_()),
+        "reason": pa.array([link.reason for link in links], pa.string()),
+        "openreview_id": pa.array([link.openreview_id for link in links], pa.string()),
+    }))
+    con.execute("COMMENT ON TABLE authorship_profile_links IS 'One row per authorship carrying an OpenReview "
+                "id: the id printed on the paper, the profile that answered and whether that profile was kept "
+                "(its names share a token with the printed name; etl/people/integrity.py). Read profile data "
+                "for an authorship only WHERE profile_kept.'")
+    for column, text in LINK_COLUMN_COMMENTS.items():
+        con.execute(f"COMMENT ON COLUMN authorship_profile_links.{column} IS '{text}'")
+
+
+LINK_COLUMN_COMMENTS = {
+    "conference": "Conference, lowercase.",
+    "year": "Conference year.",
+    "paper_id": "Joins papers.paper_id.",
+    "author_position": "Position in the author list, from 1.",
+    "requested_id": "OpenReview id printed on the paper (NULL when none).",
+    "profile_id": "Profile id that answered (NULL when none did).",
+    "profile_kept": "True when the answered profile names this author; false when it is someone else''s.",
+    "reason": "id_name, profile_name or other_script (kept), no_shared_token (refused); NULL without profile.",
+    "openreview_id": "Id person resolution used: the kept profile, else the printed id when it names the "
+                     "author, else NULL.",
+}
 
 
 def unnamed_person_id(authorship: Authorship) -> str:
@@ -169,7 +261,12 @@ def remember_ids(con: duckdb.DuckDBPyConnection, mapping: dict[str, str]) -> Non
 
 def build_persons(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Create ``authorship_persons`` and ``persons_core``; update ``person_id_map``. Returns run figures."""
-    authorships = read_authorships(con)
+    authorships, links = read_profile_links(con)
+    write_profile_links(con, links)
+    refused = [link for link in links if link.profile_id and link.reason not in KEPT]
+    for link in refused[:20]:
+        log.warning("persons: profile %s refused for %s (its names share no token with the printed name)",
+                    link.profile_id, "/".join(map(str, link.key)))
     before = previous_ids(con)
     named = [a for a in authorships if a.resolvable_name]
     unnamed = [a for a in authorships if not a.resolvable_name]
@@ -203,7 +300,8 @@ def build_persons(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     kept = sum(1 for key, person in mapping.items() if before.get(key) == person)
     remember_ids(con, mapping)
     figures = {**report.to_dict(), "ids_kept_from_previous_build": kept, "previous_rows": len(before),
-               "unnamed_authorships": len(unnamed), "persons_with_several_profile_ids": len(several)}
+               "unnamed_authorships": len(unnamed), "persons_with_several_profile_ids": len(several),
+               "profiles_refused_no_shared_token": len(refused)}
     if several:
         figures["persons_with_several_profile_ids_sample"] = dict(list(several.items())[:10])
     log.info("persons: %s", figures)
