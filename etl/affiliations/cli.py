@@ -38,24 +38,29 @@ def register_eval(eval_subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_resolve(args: argparse.Namespace) -> int:
-    from etl.affiliations.csv_io import InputError, resolve_csv
+    """Check paths and the whole input, resolve, then write OUT atomically (see :mod:`etl.batch_io`)."""
+    from etl.affiliations.csv_io import parse_input, write_output
     from etl.affiliations.resolver import load_resolver
+    from etl.batch_io import EXIT_REFUSED, BatchInputError, atomic_output, check_paths, read_text
 
-    if not args.input.exists():
-        print(f"input file {args.input} does not exist", file=sys.stderr)
-        return 2
     started = time.perf_counter()
+    try:
+        check_paths(args.input, args.output)
+        rows, problems = parse_input(read_text(args.input), str(args.input))
+    except BatchInputError as exc:
+        print(f"talent affiliations resolve: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    for problem in problems:
+        print(f"{args.input}: {problem}", file=sys.stderr)
     resolver = load_resolver()
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    with open(args.input, encoding="utf-8", errors="replace", newline="") as fh_in, \
-            open(args.output, "w", encoding="utf-8", newline="") as fh_out:
-        try:
-            written, resolved = resolve_csv(resolver, fh_in, fh_out, sys.stderr, rollup=args.rollup)
-        except InputError as exc:
-            print(f"{args.input}: {exc}", file=sys.stderr)
-            return 2
-    log.info("resolved %d of %d rows into %s in %.1fs", resolved, written, args.output,
-             time.perf_counter() - started)
+    try:
+        with atomic_output(args.output) as fh_out:
+            written, resolved = write_output(resolver, rows, fh_out, sys.stderr, rollup=args.rollup)
+    except (BatchInputError, OSError) as exc:
+        print(f"talent affiliations resolve: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    log.info("resolved %d of %d rows into %s in %.1fs (%d rows skipped)", resolved, written, args.output,
+             time.perf_counter() - started, len(problems))
     return 0
 
 

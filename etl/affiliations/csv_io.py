@@ -5,8 +5,10 @@ OUT: one row per good input row — ``id, institution_ids, institution_names, co
 confidence, method`` — lists ';'-separated in the order the affiliations appear, an empty element for
 an affiliation that did not resolve, and all empty when nothing resolved (never a guess).
 
-A malformed row (no id, a duplicate id, a wrong number of fields, undecodable text) is reported on
-stderr with its line number, id and problem, and skipped; the rest still resolves.
+A malformed row (no id, a duplicate id, a wrong number of fields, a NUL byte) is reported on stderr with
+its line number, id and problem, and skipped; the rest still resolves. A file that cannot be trusted as a
+whole (header without id/affiliation, a quote left open, bytes that are not UTF-8, a field over 64k
+characters) is refused with the lines named, and nothing is written (see :mod:`etl.batch_io`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from etl.affiliations.resolver import AffiliationResolver, ResolvedAffiliation
+from etl.batch_io import BOM, BatchInputError, parse_csv, require_columns
 
 IN_COLUMNS = ("id", "affiliation", "email_domain")
 OUT_COLUMNS = ("id", "institution_ids", "institution_names", "country_codes", "types", "confidence", "method")
@@ -31,50 +34,54 @@ class InputRow:
     email_domain: str
 
 
-class InputError(ValueError):
-    """The input as a whole cannot be read (missing header columns)."""
+class InputError(BatchInputError):
+    """The input as a whole cannot be read (missing header columns, broken quoting, bad bytes)."""
 
 
-def read_rows(fh: TextIO, errors: TextIO = sys.stderr) -> Iterator[InputRow]:
-    """Good rows of an input CSV; malformed ones are reported to ``errors`` and skipped."""
-    reader = csv.reader(fh)
+def parse_input(text: str, label: str = "input") -> tuple[list[InputRow], list[str]]:
+    """Good rows of an input CSV and one message per malformed row (line, id, problem).
+
+    Raises :class:`InputError` when the file as a whole cannot be trusted (see :mod:`etl.batch_io`):
+    nothing is resolved or written then.
+    """
     try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        return
-    missing = [c for c in ("id", "affiliation") if c not in header]
-    if missing:
-        raise InputError(f"input header lacks column(s) {', '.join(missing)}; got {header}")
-    col = {name: header.index(name) for name in IN_COLUMNS if name in header}
+        header, records = parse_csv(text, label)
+        col = require_columns(header, ("id", "affiliation"), label)
+    except BatchInputError as exc:
+        raise InputError(exc.problems) from None
+    rows: list[InputRow] = []
+    problems: list[str] = []
     seen: set[str] = set()
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            print(f"line {reader.line_num}: skipped, unreadable CSV ({exc})", file=errors)
-            continue
-        line = reader.line_num
+    for record in records:
+        fields, line = record.fields, record.line
         if not fields or all(not f.strip() for f in fields):
             continue
         row_id = fields[col["id"]].strip() if len(fields) > col["id"] else ""
         if len(fields) != len(header):
-            print(f"line {line} id={row_id or '?'}: skipped, {len(fields)} fields where the header has "
-                  f"{len(header)}", file=errors)
+            problems.append(f"line {line} id={row_id or '?'}: skipped, {len(fields)} fields where the header "
+                            f"has {len(header)}")
             continue
         if not row_id:
-            print(f"line {line}: skipped, empty id", file=errors)
+            problems.append(f"line {line}: skipped, empty id")
             continue
         if row_id in seen:
-            print(f"line {line} id={row_id}: skipped, duplicate id", file=errors)
+            problems.append(f"line {line} id={row_id}: skipped, duplicate id")
             continue
         if "\x00" in "".join(fields):
-            print(f"line {line} id={row_id}: skipped, NUL byte in a field", file=errors)
+            problems.append(f"line {line} id={row_id}: skipped, NUL byte in a field")
             continue
         seen.add(row_id)
         domain = fields[col["email_domain"]].strip() if "email_domain" in col else ""
-        yield InputRow(line, row_id, fields[col["affiliation"]], domain)
+        rows.append(InputRow(line, row_id, fields[col["affiliation"]], domain))
+    return rows, problems
+
+
+def read_rows(fh: TextIO, errors: TextIO = sys.stderr) -> Iterator[InputRow]:
+    """Good rows of an input CSV; malformed ones are reported to ``errors`` and skipped."""
+    rows, problems = parse_input(fh.read().removeprefix(BOM))
+    for problem in problems:
+        print(problem, file=errors)
+    yield from rows
 
 
 def output_row(row_id: str, results: list[ResolvedAffiliation]) -> dict[str, str]:
@@ -96,10 +103,17 @@ def output_row(row_id: str, results: list[ResolvedAffiliation]) -> dict[str, str
 def resolve_csv(resolver: AffiliationResolver, fh_in: TextIO, fh_out: TextIO, errors: TextIO = sys.stderr,
                 rollup: bool = False) -> tuple[int, int]:
     """Resolve every good row of ``fh_in`` into ``fh_out``; return (rows written, rows resolved)."""
+    rows = list(read_rows(fh_in, errors))  # the whole input is checked before a byte is written
+    return write_output(resolver, rows, fh_out, errors, rollup)
+
+
+def write_output(resolver: AffiliationResolver, rows: list[InputRow], fh_out: TextIO, errors: TextIO = sys.stderr,
+                 rollup: bool = False) -> tuple[int, int]:
+    """Write the OUT rows of checked input rows; return (rows written, rows resolved)."""
     writer = csv.DictWriter(fh_out, fieldnames=OUT_COLUMNS, lineterminator="\n")
     writer.writeheader()
     written = resolved = 0
-    for row in read_rows(fh_in, errors):
+    for row in rows:
         try:
             results = resolver.resolve(row.affiliation, row.email_domain or None, rollup=rollup)
         except Exception as exc:  # one bad string must not stop 100k others

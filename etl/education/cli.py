@@ -4,8 +4,10 @@ IN: JSON Lines, one page a line: ``{"id": ..., "url": ..., "html": ...}``.
 OUT: one row per statement — ``id, stage, institution_name, institution_id, country_code, start_year,
 end_year, confidence, evidence`` — ``stage`` in undergrad|masters|phd, empty id/country where the school
 did not resolve (never a guess); a page that states no degree has no row. A bad line (not JSON, no id, no
-html string) is reported on stderr with its line number and skipped. The output is written to a temporary
-file beside it and renamed, so a failed run never leaves half a CSV.
+html string) is reported on stderr with its line number and skipped. Bytes that are not UTF-8, or an
+output that is the input or a folder, refuse the run (exit 2) before anything is written; the output is
+written to a temporary file beside it and renamed, so a failed run never leaves half a CSV
+(:mod:`etl.batch_io`).
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ import argparse
 import csv
 import json
 import logging
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
+
+from etl.batch_io import BOM, EXIT_REFUSED, BatchInputError, atomic_output, check_paths, read_text, split_lines
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +40,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     extract.set_defaults(handler=run_extract)
 
 
-def read_pages(fh: TextIO, errors: TextIO) -> Iterator[tuple[str, str]]:
-    """(id, html) of each good line; a bad line is reported with its number and skipped."""
-    for number, raw in enumerate(fh, start=1):
+def read_pages(fh: TextIO | str, errors: TextIO) -> Iterator[tuple[str, str]]:
+    """(id, html) of each good line; a bad line is reported with its number and skipped.
+
+    ``fh`` is an open file or the whole text (already strictly decoded, see :func:`etl.batch_io.read_text`);
+    lines are split on ``\\n`` only, so a raw U+2028 inside a JSON string does not cut a page in two.
+    """
+    text = fh if isinstance(fh, str) else fh.read()
+    for number, raw in split_lines(text.removeprefix(BOM)):
         if not raw.strip():
             continue
         try:
@@ -62,7 +69,7 @@ def read_pages(fh: TextIO, errors: TextIO) -> Iterator[tuple[str, str]]:
         yield str(page_id), html
 
 
-def extract_file(fh_in: TextIO, fh_out: TextIO, errors: TextIO) -> tuple[int, int]:
+def extract_file(fh_in: TextIO | str, fh_out: TextIO, errors: TextIO) -> tuple[int, int]:
     """Write the statements of every page in ``fh_in`` to ``fh_out``; returns (pages, rows)."""
     from etl.education.homepage_extract import extract_statements
     from etl.education.institutions import default_resolver
@@ -86,25 +93,18 @@ def extract_file(fh_in: TextIO, fh_out: TextIO, errors: TextIO) -> tuple[int, in
 
 
 def run_extract(args: argparse.Namespace) -> int:
+    """Check paths and decode the whole input first, then write OUT atomically (see :mod:`etl.batch_io`)."""
     source: Path = args.input
     target: Path = args.output
-    if not source.is_file():
-        print(f"input file {source} does not exist", file=sys.stderr)
-        return 2
-    if target.exists() and target.resolve() == source.resolve():
-        print(f"--out {target} is the input file; refusing to overwrite it", file=sys.stderr)
-        return 2
     started = time.perf_counter()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with open(source, encoding="utf-8", errors="replace") as fh_in, \
-                os.fdopen(fd, "w", encoding="utf-8", newline="") as fh_out:
-            pages, rows = extract_file(fh_in, fh_out, sys.stderr)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+        check_paths(source, target)
+        text = read_text(source)
+        with atomic_output(target) as fh_out:
+            pages, rows = extract_file(text, fh_out, sys.stderr)
+    except (BatchInputError, OSError) as exc:
+        print(f"talent education extract: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     log.info("extracted %d statements from %d pages into %s in %.1fs", rows, pages, target,
              time.perf_counter() - started)
     return 0

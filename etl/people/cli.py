@@ -2,8 +2,10 @@
 
 ``authors resolve`` is a stable file contract for other tools: IN.csv with columns
 ``id, paper_id, author_position, name, affiliation, email_domain, year`` (optional strong keys
-``openreview_id, orcid, dblp``), OUT.csv with ``id, person_id``. A malformed row is reported with its id
-and problem and skipped; the run goes on.
+``openreview_id, orcid, dblp``), OUT.csv with ``id, person_id``. A malformed row is reported with its line,
+id and problem and skipped; the run goes on. A file that cannot be trusted as a whole, or unusable paths
+(``--out`` = ``--in``, a folder, a missing ``--previous``), refuse the run with exit 2 before anything is
+written; OUT is written to a temporary file and renamed (:mod:`etl.batch_io`).
 """
 
 from __future__ import annotations
@@ -12,9 +14,19 @@ import argparse
 import csv
 import json
 import logging
+import math
 import sys
 from pathlib import Path
 
+from etl.batch_io import (
+    EXIT_REFUSED,
+    BatchInputError,
+    atomic_output,
+    check_paths,
+    parse_csv,
+    read_text,
+    require_columns,
+)
 from etl.people.evaluation import default_data_dir, evaluate, load_openreview_authorships, perturbed
 from etl.people.records import AuthorRow, load_model
 from etl.people.resolve import resolve_with_report, row_from_mapping
@@ -53,54 +65,93 @@ def register_eval(eval_subparsers: argparse._SubParsersAction) -> None:
 
 
 def read_rows(path: Path) -> tuple[list[AuthorRow], list[str]]:
-    """Parse IN.csv; returns the good rows and one message per malformed row."""
+    """Parse IN.csv; returns the good rows and one message per malformed row (line, id, problem).
+
+    Raises :class:`etl.batch_io.BatchInputError` when the file as a whole cannot be trusted (missing
+    columns, a quote left open, bytes that are not UTF-8, an oversized field): nothing is written then.
+    """
+    label = str(path)
+    header, records = parse_csv(read_text(path), label)
+    require_columns(header, REQUIRED_COLUMNS, label)
     rows: list[AuthorRow] = []
     problems: list[str] = []
     seen: set[str] = set()
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
-        for line_no, record in enumerate(reader, start=2):
-            label = f"line {line_no} (id {record.get('id')!r})"
-            if None in record:
-                problems.append(f"{label}: more fields than the header")
-                continue
-            try:
-                row = row_from_mapping(record)
-            except ValueError as exc:
-                problems.append(f"{label}: {exc}")
-                continue
-            if row.id in seen:
-                problems.append(f"{label}: duplicate id, first occurrence kept")
-                continue
-            seen.add(row.id)
-            rows.append(row)
+    for record in records:
+        if not record.fields or all(not f.strip() for f in record.fields):
+            continue
+        mapping = dict(zip(header, record.fields, strict=False))
+        label_row = f"line {record.line} (id {mapping.get('id')!r})"
+        if len(record.fields) != len(header):
+            problems.append(f"{label_row}: {len(record.fields)} fields where the header has {len(header)}")
+            continue
+        year_problem = _year_problem(mapping.get("year"))
+        if year_problem:
+            problems.append(f"{label_row}: {year_problem}")
+            continue
+        try:
+            row = row_from_mapping(mapping)
+        except (ValueError, OverflowError) as exc:
+            problems.append(f"{label_row}: {exc}")
+            continue
+        if row.id in seen:
+            problems.append(f"{label_row}: duplicate id, first occurrence kept")
+            continue
+        seen.add(row.id)
+        rows.append(row)
     return rows, problems
 
 
+def _year_problem(value: str | None) -> str | None:
+    """Why a year cell is unusable ("inf", "nan", "1e400", "2021.5"), or None when it is empty or a year."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return f"year {text!r} is not a number"
+    if not math.isfinite(number) or number != int(number) or not 1000 <= number <= 9999:
+        return f"year {text!r} is not a four-digit year"
+    return None
+
+
 def read_previous(path: Path) -> dict[str, str]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return {r["id"]: r["person_id"] for r in csv.DictReader(fh) if r.get("id") and r.get("person_id")}
+    """id → person_id of an earlier OUT.csv; refused (nothing written) when it cannot be read as one."""
+    label = str(path)
+    header, records = parse_csv(read_text(path, "--previous"), label)
+    col = require_columns(header, ("id", "person_id"), label)
+    out: dict[str, str] = {}
+    for record in records:
+        if len(record.fields) != len(header):
+            continue
+        row_id, person_id = record.fields[col["id"]].strip(), record.fields[col["person_id"]].strip()
+        if row_id and person_id:
+            out[row_id] = person_id
+    return out
 
 
 def run_resolve(args: argparse.Namespace) -> int:
+    """Check paths and both inputs whole, resolve, then write OUT atomically (see :mod:`etl.batch_io`)."""
+    others = (("--previous", args.previous),) if args.previous else ()
     try:
+        check_paths(args.in_path, args.out_path, others)
         rows, problems = read_rows(args.in_path)
-    except (OSError, ValueError) as exc:
-        log.error("%s", exc)
-        return 2
+        previous = read_previous(args.previous) if args.previous else None
+    except BatchInputError as exc:
+        print(f"talent authors resolve: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     for problem in problems:
         log.warning("skipped %s", problem)
-    previous = read_previous(args.previous) if args.previous else None
     mapping, report = resolve_with_report(rows, args.model, previous)
-    args.out_path.parent.mkdir(parents=True, exist_ok=True)
-    with args.out_path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["id", "person_id"])
-        for row in rows:
-            writer.writerow([row.id, mapping[row.id]])
+    try:
+        with atomic_output(args.out_path) as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(["id", "person_id"])
+            for row in rows:
+                writer.writerow([row.id, mapping[row.id]])
+    except (BatchInputError, OSError) as exc:
+        print(f"talent authors resolve: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     summary = {**report.to_dict(), "skipped_rows": len(problems), "out": str(args.out_path)}
     log.info("wrote %d rows, %d persons, model %s", len(rows), report.persons, report.model_hash)
     print(json.dumps(summary))
