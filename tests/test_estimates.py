@@ -243,3 +243,33 @@ def test_stratified_estimator_is_unbiased_and_covers_95_percent():
         for r in range(SIM_REPLICATIONS)
     ])
     assert abs(unweighted - truth) > 10 * monte_carlo_error
+
+
+def test_fractional_share_intervals_table(tmp_path):
+    """The build's bootstrap table: one row per group and value, share = the mean of persons' shares, seeded."""
+    from warehouse.build import BuildReport, run_model
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("CREATE TABLE pop (conference VARCHAR, year INTEGER, track VARCHAR, tier VARCHAR, person_id VARCHAR)")
+    con.execute("CREATE TABLE shares (conference VARCHAR, year INTEGER, person_id VARCHAR, dimension VARCHAR, "
+                "value VARCHAR, share DOUBLE)")
+    for i in range(60):  # fictional persons: 30 US, 20 split US/GB, 10 GB
+        person = f"F{i:02d}"
+        con.execute("INSERT INTO pop VALUES ('neurips', 2031, 'all', 'all', ?)", [person])
+        split = [("US", 1.0)] if i < 30 else [("US", 0.5), ("GB", 0.5)] if i < 50 else [("GB", 1.0)]
+        for value, share in split:
+            con.execute("INSERT INTO shares VALUES ('neurips', 2031, ?, 'work_country', ?, ?)", [person, value, share])
+    con.execute("CREATE VIEW study_population AS SELECT * FROM pop")
+    con.execute("CREATE VIEW study_person_shares AS SELECT * FROM shares")
+    report = BuildReport()
+    run_model(con, "077_fractional_share_intervals.py", report)
+    query = ("SELECT value, n_known_fractional, share_fractional, share_fractional_low, share_fractional_high, "
+             "small_n FROM fractional_share_intervals ORDER BY value")
+    rows = con.execute(query).fetchall()
+    assert [row[0] for row in rows] == ["GB", "US"] and report.notes["fractional_share_intervals"] == {"rows": 2}
+    gb, us = rows
+    assert us[1] == 60 and us[2] == pytest.approx((30 + 10) / 60) and gb[2] == pytest.approx((10 + 10) / 60)
+    assert us[3] < us[2] < us[4] and gb[3] < gb[2] < gb[4]
+    assert us[3] == pytest.approx(1 - gb[4]) and us[5] is False
+    run_model(con, "077_fractional_share_intervals.py", BuildReport())
+    assert con.execute(query).fetchall() == rows  # seeded: a rebuild gives the same bounds
