@@ -69,6 +69,7 @@ TELNETCONSOLE_ENABLED = False
 # If-None-Match / If-Modified-Since on every crawl, so an unchanged page costs a 304 without a body.
 HTTPCACHE_ENABLED = False
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_STORAGE = "scrapers.httpcache.AddressFreeCacheStorage"  # no full e-mail address in cached bodies
 HTTPCACHE_DIR = "httpcache"  # relative paths land under .scrapy/; give an absolute path in production
 HTTPCACHE_GZIP = True
 HTTPCACHE_REVALIDATE = True  # scrapers.httpcache: ask the site every time instead of trusting heuristics
