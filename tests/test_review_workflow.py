@@ -295,3 +295,28 @@ def test_cli_sample_and_import(tmp_path, capsys):
     assert talent_main(["review", "export", "--out", str(tmp_path / "least.csv"), "--limit", "3",
                         "--warehouse", str(path)]) == 0
     assert len(read_sheet(tmp_path / "least.csv")) == 3
+
+
+def test_sample_worksheet_on_the_harvested_warehouse(warehouse_copy, tmp_path):
+    """Against a real build (the session harvest): strata cover every person once, and the worksheet lists the
+    links and automatic evidence the warehouse has. Nothing is filled in: no value is invented for real people."""
+    from talent.review_commands import _open_for_review
+
+    con = _open_for_review(warehouse_copy)
+    try:
+        population = con.execute("SELECT count(DISTINCT person_id) FROM study_population WHERE conference = "
+                                 "'neurips' AND year = 2022 AND track = 'all' AND tier = 'all'").fetchone()[0]
+        sample = draw_sample(con, "neurips", 2022, per_stratum=4, seed=1)
+        assert sample.population == population > 0
+        assert {track for _, track in sample.strata} <= {"main", "other"}
+        assert all(drawn == min(4, size) for size, drawn in sample.strata.values())
+        worksheet, _ = write_worksheet(con, sample, tmp_path)
+        assert record_sample(con, sample, worksheet)
+        rows = read_sheet(worksheet)
+        assert len(rows) == len(sample.persons)
+        assert any(row["openreview"].startswith("https://openreview.net/profile?id=~") for row in rows)
+        assert any(row["papers"] for row in rows)
+        assert all(row["auto_work_evidence"] for row in rows if row["auto_work_country"])
+        assert con.execute("SELECT count(*) FROM review_estimates").fetchone()[0] == 0  # nothing reviewed yet
+    finally:
+        con.close()
