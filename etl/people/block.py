@@ -149,6 +149,12 @@ class FreeBits:
         """Below this no pair is free, whatever its nodes."""
         return (self.threshold - self.best_name - self.best_year - max(self.different, self.missing)) / self.scale
 
+    @property
+    def highest(self) -> float:
+        """At or above this every pair is free, whatever its nodes."""
+        return (self.threshold - self.best_name_single - self.best_year - min(self.different, self.missing)
+                ) / self.scale
+
     def needed(self, a: Node, b: Node) -> float:
         both = (a.affiliations and b.affiliations) or (a.domains and b.domains)
         affiliation = self.different if both else self.missing
@@ -168,6 +174,7 @@ def candidate_pairs(
     """
     gated = free_bits is not None and needed is not None
     lowest = needed.lowest if gated else float("-inf")
+    highest = needed.highest if gated else float("-inf")
     blocks: dict[str, list[int]] = {}
     answering: dict[str, list[int]] = {}
     for node in nodes:
@@ -212,7 +219,8 @@ def candidate_pairs(
         rare_others = [idx for idx in others if not gated or free_bits[idx] >= lowest]
         for a_pos, a in enumerate(rare):
             pairs.extend((a, b) for b in rare[a_pos + 1 :] + rare_others if free_pair(a, b))
-        if gated:
+        if gated and (len(rare) < len(owners) or len(rare_others) < len(others)
+                      or any(free_bits[idx] < highest for idx in rare + rare_others)):
             pairs.extend(evidence_pairs(owners, others, evidence_of, asks_of, answers_of))
         for a, b in pairs:
             pair = (a, b) if a < b else (b, a)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Letters NFKD does not decompose into ASCII + combining marks.
 _SPECIAL_FOLDS = str.maketrans(
@@ -43,41 +44,38 @@ class NameParts:
 
     given: tuple[str, ...]
     surname: tuple[str, ...]
+    # Derived keys, computed once: every stage reads them for every pair and block (hundreds of thousands
+    # of times at 10x). Not part of equality or hashing: they follow from the two fields above.
+    first: str = field(init=False, compare=False, repr=False)
+    surname_key: str = field(init=False, compare=False, repr=False)
+    full_key: str = field(init=False, compare=False, repr=False)
+    given_joined: str = field(init=False, compare=False, repr=False)
+    sorted_key: str = field(init=False, compare=False, repr=False)
+    is_initial_only: bool = field(init=False, compare=False, repr=False)
 
-    @property
-    def first(self) -> str:
-        return self.given[0] if self.given else ""
+    def __post_init__(self) -> None:
+        surname_key = "".join(self.surname)
+        derived = {
+            "first": self.given[0] if self.given else "",
+            "surname_key": surname_key,
+            # exact identity of the spelling after folding: the names-only baseline groups on this
+            "full_key": " ".join(self.given) + "|" + surname_key,
+            # given names without spaces or initials: "Xiu Shen" and "Xiu-Shen" both give "xiushen"
+            "given_joined": "".join(t for t in self.given if len(t) > 1),
+            # order-free key, so "Wang Wei" and "Wei Wang" meet in one block
+            "sorted_key": " ".join(sorted(self.given + (surname_key,))),
+            "is_initial_only": bool(self.given) and all(len(t) == 1 for t in self.given),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     @property
     def first_initial(self) -> str:
         return self.first[:1]
 
     @property
-    def surname_key(self) -> str:
-        return "".join(self.surname)
-
-    @property
     def surname_last(self) -> str:
         return self.surname[-1] if self.surname else ""
-
-    @property
-    def full_key(self) -> str:
-        """Exact identity of the spelling after folding: the names-only baseline groups on this."""
-        return " ".join(self.given) + "|" + self.surname_key
-
-    @property
-    def given_joined(self) -> str:
-        """Given names without spaces or initials: "Xiu Shen" and "Xiu-Shen" both give "xiushen"."""
-        return "".join(t for t in self.given if len(t) > 1)
-
-    @property
-    def sorted_key(self) -> str:
-        """Order-free key, so "Wang Wei" and "Wei Wang" meet in one block."""
-        return " ".join(sorted(self.given + (self.surname_key,)))
-
-    @property
-    def is_initial_only(self) -> bool:
-        return bool(self.given) and all(len(t) == 1 for t in self.given)
 
 
 def _clean_tokens(text: str, *, given: bool) -> list[str]:
@@ -154,6 +152,7 @@ _AFF_STOP = frozenset(
 )
 
 
+@lru_cache(maxsize=200_000)
 def affiliation_key(affiliation: str | None) -> str:
     """Folded, punctuation-free affiliation with filler words removed, for fuzzy token comparison."""
     if not affiliation:
