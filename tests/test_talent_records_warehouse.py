@@ -16,10 +16,17 @@ import pytest
 from mirror.fixture_venue import FIXTURE_VENUE, FIXTURE_YEAR
 from mirror.test_profiles import fictional_profile_ids, hidden_ids
 from talent.crawl import mirror_settings, run_crawl
+from warehouse import integrity
 from warehouse.build import BuildReport, build, model_names, run_model
 from warehouse.cli import load_and_build
+from warehouse.export import export
 
 PEOPLE_MODELS = [name for name in model_names() if "050" <= name[:3] <= "069"]
+# Real 2022 authors whose mirrored (undated) profile position the audit of issue 9 found read as education:
+# "PhD student" at Microsoft (with a 2020 paper too), at Bosch, "Undergrad student" at Alibaba; and a PhD
+# student at MIT with 2019, 2020 and 2022 papers, whose undated 2022 position must not describe 2019/2020.
+STUDENTS_AT_COMPANIES = ("~Yutong_Lin1", "~Matthias_Bitzer1", "~Xiaofeng_Mao2")
+UNDATED_PHD = "~Andrew_Ilyas1"
 
 
 def crawl_fixture_papers(base_url: str, warehouse: Path, landing: Path) -> None:
@@ -44,7 +51,9 @@ def crawl_profiles(base_url: str, warehouse: Path, landing: Path) -> list[Path]:
     finally:
         con.close()
     ids_file = landing.parent / "profile_ids.txt"
-    ids_file.write_text("\n".join([*ids, "~Nobody_Here1"]) + "\n", encoding="utf-8")
+    # the hidden fictional id is on no fixture paper: asked for directly, like an id from another source
+    ids_file.write_text("\n".join([*ids, *sorted(hidden_ids()), *STUDENTS_AT_COMPANIES, UNDATED_PHD,
+                                   "~Nobody_Here1"]) + "\n", encoding="utf-8")
     settings = {**mirror_settings(base_url), "ORCID_API_URL": base_url}
     profiles = run_crawl("openreview_profiles", {"ids_file": str(ids_file)}, landing, settings=settings)
     orcid = run_crawl("orcid", {"profiles_landing": str(landing / "openreview_profiles")}, landing,
@@ -124,7 +133,9 @@ def test_education_is_null_without_profile_evidence(people_warehouse) -> None:
 def test_hidden_and_missing_profiles_are_in_staging(people_warehouse) -> None:
     statuses = dict(query(people_warehouse, "SELECT requested_id, status FROM stg_openreview_profiles "
                                             "WHERE status <> 'found'"))
-    assert statuses == {**{pid: "hidden" for pid in hidden_ids()}, "~Nobody_Here1": "missing"}
+    # the fixture papers' extra fictional coauthors (~Gil_Nowhere1, ~Hana_Madeup1) have no profile either
+    assert statuses == {**{pid: "hidden" for pid in hidden_ids()}, "~Nobody_Here1": "missing",
+                        "~Gil_Nowhere1": "missing", "~Hana_Madeup1": "missing"}
 
 
 @pytest.mark.parametrize("relation", ["persons", "person_education", "talent_records"])
@@ -184,3 +195,115 @@ def test_corrections_survive_a_rebuild_and_a_recrawl(people_warehouse, mirror_se
     problems = query(people_warehouse, "SELECT person_id, applied, problem FROM analyst_corrections ORDER BY line_no")
     assert problems == [(person_id, True, None), (person_id, True, None),
                         ("Pnobody", False, "person_id not in persons")]
+
+
+# --- issue 9: education only from degrees, in the years they hold; test data in no study view ------------
+
+
+def records_by_year(path: Path, openreview_id: str) -> dict[int, tuple]:
+    return {year: values for year, *values in query(path, """
+        SELECT t.year, t.undergrad_country, t.grad_country, t.work_country FROM talent_records t
+        JOIN persons p USING (person_id) WHERE p.openreview_id = ? AND t.conference = 'neurips'""", [openreview_id])}
+
+
+@pytest.mark.parametrize("openreview_id", STUDENTS_AT_COMPANIES)
+def test_a_student_position_at_a_company_is_no_degree(people_warehouse, openreview_id) -> None:
+    rows = query(people_warehouse, """SELECT e.position_title, e.institution_type, e.stage, e.is_degree
+                                      FROM person_education e JOIN persons p USING (person_id)
+                                      WHERE p.openreview_id = ?""", [openreview_id])
+    assert rows and all(kind == "company" and not degree for _, kind, _, degree in rows), rows
+    assert all(stage == "other" for *_, stage, _ in rows), rows
+    records = records_by_year(people_warehouse, openreview_id)
+    assert records and all(undergrad is None and grad is None for undergrad, grad, _ in records.values()), records
+
+
+def test_a_2022_phd_position_does_not_describe_2019_or_2020(people_warehouse) -> None:
+    rows = query(people_warehouse, """
+        SELECT e.start_year, e.end_year, e.observed_year, e.counts_from_year, e.counts_to_year
+        FROM person_education e JOIN persons p USING (person_id) WHERE p.openreview_id = ? AND e.stage = 'phd'""",
+                 [UNDATED_PHD])
+    assert rows and all(first is not None and first > 2020 for *_, first, _ in rows), rows
+    records = records_by_year(people_warehouse, UNDATED_PHD)
+    assert set(records) == {2019, 2020, 2022}
+    assert [records[year][1] for year in (2019, 2020, 2022)] == [None, None, "US"]
+    assert records_by_year(people_warehouse, "~Yutong_Lin1")[2020][1] is None  # was US, from a 2022 position
+    undated = query(people_warehouse, """SELECT count(*), count(*) FILTER (WHERE counts_from_year = observed_year
+                                                                   AND counts_to_year = observed_year)
+                                         FROM person_education WHERE source = 'openreview_profile'
+                                           AND start_year IS NULL AND end_year IS NULL""")[0]
+    assert undated[0] == undated[1]  # an undated entry counts for the year it was read for, and no other
+
+
+def test_no_education_from_companies_or_outside_the_observed_year(people_warehouse) -> None:
+    con = duckdb.connect(str(people_warehouse), read_only=True)
+    try:
+        assert integrity.education_from_non_degree_institutions(con) == 0
+        assert integrity.undated_education_outside_observed_year(con) == 0
+    finally:
+        con.close()
+
+
+def test_work_values_name_their_origin_and_year(people_warehouse) -> None:
+    rows = dict(query(people_warehouse, """SELECT year, list(DISTINCT work_origin ORDER BY work_origin)
+                                           FROM talent_records WHERE conference = 'neurips'
+                                             AND work_origin IS NOT NULL GROUP BY year"""))
+    assert "paper" in rows[2019] and "openreview_profile_snapshot" not in rows[2019]
+    assert "openreview_profile_snapshot" in rows[2022] and "paper" not in rows[2022]
+    missing = query(people_warehouse, """SELECT count(*) FROM talent_records WHERE work_country IS NOT NULL
+                                         AND (work_origin IS NULL OR work_observed_year IS NULL)""")[0][0]
+    assert missing == 0
+    sources = dict(query(people_warehouse, """SELECT year, list(DISTINCT affiliation_source) FROM authorships
+                                              WHERE raw_affiliation IS NOT NULL AND conference = 'neurips'
+                                              GROUP BY year"""))
+    assert sources[2022] == ["openreview_profile_snapshot"] and "paper" in sources[2019]
+
+
+def test_main_track_and_all_tracks_in_records_and_views(people_warehouse) -> None:
+    tracks = dict(query(people_warehouse, """SELECT track, count(*) FROM talent_records
+                                             WHERE conference = 'neurips' AND year = 2022 GROUP BY track"""))
+    assert tracks.get("main", 0) > 0 and tracks.get("datasets_and_benchmarks", 0) > 0
+    n_main, n_all = query(people_warehouse, """
+        SELECT max(n) FILTER (WHERE track = 'main'), max(n) FILTER (WHERE track = 'all') FROM study_work_country
+        WHERE conference = 'neurips' AND year = 2022 AND tier = 'all'""")[0]
+    assert n_all == n_main + tracks["datasets_and_benchmarks"]
+
+
+def test_fictional_test_people_reach_no_study_view_and_no_export(people_warehouse, tmp_path) -> None:
+    fixture = query(people_warehouse, "SELECT count(*), count(*) FILTER (WHERE test_data) FROM talent_records "
+                                      "WHERE conference = 'talentfixture'")[0]
+    assert fixture[0] > 0 and fixture[0] == fixture[1]  # the fixture people are built, and marked
+    linked = query(people_warehouse, """SELECT count(*) FROM stg_authorship_profiles a WHERE a.test_data
+        AND NOT EXISTS (SELECT 1 FROM stg_test_data_papers t WHERE t.conference = a.conference
+                        AND t.year = a.year AND t.paper_id = a.paper_id)""")[0][0]
+    assert linked == 0  # a test profile describes no real authorship
+    con = duckdb.connect(str(people_warehouse), read_only=True)
+    try:
+        assert integrity.test_rows_in_study_views(con) == 0
+        assert query(people_warehouse, "SELECT count(*) FROM study_population WHERE conference = 'talentfixture'"
+                     ) == [(0,)]
+        export(con, tmp_path / "exports")
+    finally:
+        con.close()
+    exported = duckdb.connect()
+    fixture_ids = [f"'{pid}'" for pid in fictional_profile_ids()]
+    assert not (tmp_path / "exports" / "papers" / "conference=talentfixture").exists()
+    persons = exported.execute(
+        f"SELECT count(*) FROM '{tmp_path}/exports/persons/*.parquet' "  # noqa: S608 - test paths and fixed ids
+        f"WHERE openreview_id IN ({','.join(fixture_ids)})").fetchone()[0]
+    assert persons == 0
+    education = exported.execute(
+        f"SELECT count(*) FROM '{tmp_path}/exports/person_education/*.parquet' WHERE test_data"  # noqa: S608
+    ).fetchone()[0]
+    assert education == 0
+
+
+def test_the_test_data_check_fails_when_test_people_reach_a_study_view(people_warehouse, tmp_path) -> None:
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(people_warehouse, broken)
+    con = duckdb.connect(str(broken))
+    try:
+        con.execute("UPDATE talent_records SET test_data = false")  # as if the marker were lost
+        run_model(con, "070_study_views.py", BuildReport())
+        assert integrity.test_rows_in_study_views(con) > 0  # still caught: persons of test-data papers
+    finally:
+        con.close()

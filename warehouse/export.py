@@ -49,7 +49,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from warehouse.integrity import test_persons_sql
+from warehouse.integrity import exists, test_persons_sql
 from warehouse.migrate import current_version
 
 logger = logging.getLogger(__name__)
@@ -290,7 +290,7 @@ def test_data_filter(con: duckdb.DuckDBPyConnection, names: set[str]) -> str:
     conditions = ["true"]
     if "test_data" in names:
         conditions.append("NOT coalesce(x.test_data, false)")
-    if {"conference", "year", "paper_id"} <= names and object_exists(con, "stg_test_data_papers"):
+    if {"conference", "year", "paper_id"} <= names and exists(con, "stg_test_data_papers"):
         conditions.append("NOT EXISTS (SELECT 1 FROM stg_test_data_papers t WHERE t.conference = x.conference "
                           "AND t.year = x.year AND t.paper_id = x.paper_id)")
     if "person_id" in names:

@@ -24,17 +24,25 @@ import duckdb
 EDUCATION_FIELDS = ("undergrad_country", "grad_country")
 
 
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> int:
+    """One count, fetched to the end (an unfinished result blocks the connection's next relation)."""
+    return con.execute(sql, params or []).fetchall()[0][0]
+
+
 def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main' AND NOT temporary",
-        [name]).fetchone()[0] + con.execute(
-        "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND schema_name = 'main' AND NOT internal",
-        [name]).fetchone()[0] > 0
+    return _count(con, "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = $1 AND schema_name = 'main' "
+                       "AND NOT temporary) + (SELECT count(*) FROM duckdb_views() WHERE view_name = $1 "
+                       "AND schema_name = 'main' AND NOT internal)", [name]) > 0
+
+
+def exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """True when a table or view of that name exists in the main schema."""
+    return _exists(con, name)
 
 
 def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
-                       [table, column]).fetchone()[0] > 0
+    return _count(con, "SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
+                  [table, column]) > 0
 
 
 def test_persons_sql(con: duckdb.DuckDBPyConnection) -> str:
@@ -64,8 +72,7 @@ def test_rows_in_study_views(con: duckdb.DuckDBPyConnection) -> int:
     total = 0
     for view in ("study_population", "study_person_shares"):  # fixed names: every study view reads these
         if _exists(con, view):
-            total += con.execute(
-                f"SELECT count(*) FROM {view} WHERE person_id IN ({persons})").fetchone()[0]  # noqa: S608
+            total += _count(con, f"SELECT count(*) FROM {view} WHERE person_id IN ({persons})")  # noqa: S608
     return total
 
 
@@ -76,12 +83,12 @@ def education_from_non_degree_institutions(con: duckdb.DuckDBPyConnection) -> in
     """Education countries in talent_records whose evidence entry is at a company (must be 0)."""
     if not (_exists(con, "talent_records") and _exists(con, "institutions")):
         return 0
-    return sum(con.execute(
+    return sum(_count(con,
         f"""SELECT count(*) FROM talent_records t
             JOIN institutions i ON i.institution_id = (t.evidence -> '{field}' ->> 'institution_id')
             WHERE t.{field} IS NOT NULL AND i.type = 'company'
               AND coalesce((t.evidence -> '{field}' ->> 'source'), '') <> 'analyst_correction'"""  # noqa: S608
-    ).fetchone()[0] for field in EDUCATION_FIELDS)
+    ) for field in EDUCATION_FIELDS)
 
 
 def undated_education_outside_observed_year(con: duckdb.DuckDBPyConnection) -> int:
@@ -93,7 +100,7 @@ def undated_education_outside_observed_year(con: duckdb.DuckDBPyConnection) -> i
                   FROM authorship_persons ap
                   JOIN stg_authorship_profiles p USING (conference, year, paper_id, author_position)
                   GROUP BY ALL"""
-    return sum(con.execute(
+    return sum(_count(con,
         f"""SELECT count(*) FROM talent_records t
             JOIN ({observed}) o ON o.person_id = t.person_id
              AND o.profile_id = (t.evidence -> '{field}' ->> 'source_key')
@@ -102,7 +109,7 @@ def undated_education_outside_observed_year(con: duckdb.DuckDBPyConnection) -> i
               AND (t.evidence -> '{field}' ->> 'start_year') IS NULL
               AND (t.evidence -> '{field}' ->> 'end_year') IS NULL
               AND t.year <> o.observed_year"""  # noqa: S608
-    ).fetchone()[0] for field in EDUCATION_FIELDS)
+    ) for field in EDUCATION_FIELDS)
 
 
 def figures(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -68,7 +68,10 @@ def read_affiliations(con: duckdb.DuckDBPyConnection) -> dict[Key, list[PaperAff
     rows = con.execute(
         f"""SELECT ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position, aa.institution_id,
                   aa.country_code, coalesce(aa.weight, 1.0), coalesce(aa.confidence, 0.0), aa.method,
-                  pv.affiliation_origin, pv.affiliation_observed_year
+                  -- a row resolved from the email domain on the paper (no string) is submission-time evidence
+                  CASE WHEN aa.method LIKE 'email-domain%' THEN 'email_domain_on_paper'
+                       ELSE pv.affiliation_origin END,
+                  CASE WHEN aa.method LIKE 'email-domain%' THEN ap.year ELSE pv.affiliation_observed_year END
            FROM authorship_affiliations aa
            JOIN authorship_persons ap USING (conference, year, paper_id, author_position)
            {provenance}
