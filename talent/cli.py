@@ -46,7 +46,21 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     accept_global_options_after_command(sub)
+    add_status_check(sub)
     return parser
+
+
+def add_status_check(sub: argparse._SubParsersAction) -> None:
+    """``talent status --check``: the named checks of warehouse.status (warehouse.cli.check_warehouse)."""
+    from warehouse.cli import check_warehouse
+
+    status = sub.choices.get("status")
+    if status is None:
+        return
+    status.add_argument("--check", action="store_true",
+                        help="run the consistency checks; exit 1 if one fails (partial or inconsistent warehouse)")
+    show = status.get_default("handler")
+    status.set_defaults(handler=lambda args: check_warehouse(args) if args.check else show(args))
 
 
 def accept_global_options_after_command(sub: argparse._SubParsersAction) -> None:

@@ -74,3 +74,48 @@ def test_status_says_what_is_not_built_yet(tmp_path, capsys):
     assert run_cli(tmp_path / "empty.duckdb") == 0
     text = capsys.readouterr().out
     assert "talent_records: not built yet" in text and "no load errors recorded" in text
+
+
+@pytest.fixture
+def checked_warehouse(tmp_path) -> Path:
+    from talent.cli import main
+    from tests.test_fault_suite_load import _record, _write
+
+    landing = tmp_path / "landing"
+    _write(landing / "openreview", "20260101T000000Z-openreview-aaaa", [_record(f"p{i}") for i in range(4)])
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["load", str(landing), "--warehouse", str(warehouse)]) == 0
+    return warehouse
+
+
+def _check(warehouse: Path, capsys) -> tuple[int, dict]:
+    from talent.cli import main
+
+    code = main(["status", "--check", "--json", "--warehouse", str(warehouse)])
+    return code, {c["name"]: c for c in json.loads(capsys.readouterr().out)}
+
+
+def test_status_check_passes_on_a_whole_warehouse(checked_warehouse, capsys):
+    code, checks = _check(checked_warehouse, capsys)
+    assert code == 0, [c for c in checks.values() if not c["ok"]]
+    assert {"schema_version", "built_after_last_load", "authorships_without_paper", "interrupted_builds"} <= set(checks)
+
+
+@pytest.mark.parametrize("damage, failing", [
+    ("DELETE FROM core_papers WHERE paper_id = 'p1'", "authorships_without_paper"),
+    ("INSERT INTO schema_version VALUES (999, 'from_the_future', now())", "schema_version"),
+    ("UPDATE raw_crawls SET loaded_at = now() + INTERVAL 1 DAY", "built_after_last_load"),
+    ("DELETE FROM build_log", "built_after_last_load"),
+])
+def test_status_check_fails_on_a_partial_or_inconsistent_warehouse(checked_warehouse, capsys, damage, failing):
+    con = connect(checked_warehouse)
+    con.execute(damage)
+    con.close()
+    code, checks = _check(checked_warehouse, capsys)
+    assert code == 1 and not checks[failing]["ok"]
+
+
+def test_status_check_reports_a_build_that_was_killed(checked_warehouse, capsys):
+    (checked_warehouse.parent / f".{checked_warehouse.name}.building-99999").write_bytes(b"half")
+    code, checks = _check(checked_warehouse, capsys)
+    assert code == 1 and checks["interrupted_builds"]["value"] == 1

@@ -98,3 +98,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     load.set_defaults(handler=_load)
     rebuild = sub.add_parser("build", help="rebuild staging, core tables and views from the raw layer")
     rebuild.set_defaults(handler=_build)
+
+
+def check_warehouse(args: argparse.Namespace) -> int:
+    """``talent status --check``: 0 when every named check passes, 1 when one fails."""
+    from warehouse.status import print_checks, run_checks
+
+    con = connect(args.warehouse, read_only=True)
+    try:
+        checks = run_checks(con, Path(args.warehouse))
+    finally:
+        con.close()
+    print_checks(checks, as_json=getattr(args, "json", False))
+    return 0 if all(check.ok for check in checks) else 1

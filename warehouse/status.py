@@ -2,13 +2,15 @@
 
 Read-only and cheap: counts and a handful of rows, never a rebuild, so it can run beside analysts' sessions.
 Every section reports tables that are not there yet as absent instead of failing, because the warehouse
-grows area by area (harvest, then affiliations, then people).
+grows area by area (harvest, then affiliations, then people). ``--check`` runs named checks (``CHECKS``)
+and exits non-zero when one fails: a partial or inconsistent warehouse is never read in silence.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import duckdb
 from rich.console import Console
@@ -158,3 +160,116 @@ def print_status(status: Status, as_json: bool = False, console: Console | None 
         console.print(_table(f"Last {len(status.load_errors)} load errors (raw_load_errors)", status.load_errors))
     else:
         console.print("no load errors recorded")
+
+
+# ---------------------------------------------------------------------------------------------------
+# ``talent status --check``: named checks an operator (or cron) runs after a load, build or export.
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One named check: the value measured, the target it must meet, and whether it does."""
+
+    name: str
+    value: object
+    target: str
+    ok: bool
+    detail: str = ""
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> object:
+    return con.execute(sql).fetchone()[0]
+
+
+def check_schema_version(con: duckdb.DuckDBPyConnection, objects: dict[str, str]) -> list[Check]:
+    from warehouse.migrate import latest_version
+
+    version, latest = current_version(con), latest_version()
+    return [Check("schema_version", version, f"= {latest}", version == latest,
+                  "" if version == latest else "run `talent build` to migrate" if version < latest
+                  else "written by newer code")]
+
+
+def check_built_after_load(con: duckdb.DuckDBPyConnection, objects: dict[str, str]) -> list[Check]:
+    """Raw rows loaded after the last finished build (a build that never ran or was interrupted)."""
+    if "raw_crawls" not in objects or not _scalar(con, "SELECT count(*) FROM raw_crawls"):
+        return [Check("built_after_last_load", "no loads", "a load and a build", False, "run `talent load`")]
+    if "build_log" not in objects or not _scalar(con, "SELECT count(*) FROM build_log"):
+        return [Check("built_after_last_load", "never built", "last build after last load", False,
+                      "run `talent build`")]
+    behind = _scalar(con, """SELECT count(*) FROM raw_crawls
+                             WHERE loaded_at > (SELECT max(finished_at) FROM build_log)""")
+    return [Check("built_after_last_load", f"{behind} file(s) loaded since", "0", behind == 0,
+                  "" if behind == 0 else "run `talent build`")]
+
+
+def check_last_build_warnings(con: duckdb.DuckDBPyConnection, objects: dict[str, str]) -> list[Check]:
+    if "build_log" not in objects:
+        return []
+    row = con.execute("SELECT warnings FROM build_log ORDER BY finished_at DESC LIMIT 1").fetchone()
+    warnings = json.loads(row[0]) if row else []
+    return [Check("last_build_warnings", len(warnings), "0", not warnings, "; ".join(warnings))]
+
+
+# (name, child table, parent table, join columns): every child row must have its parent. (A paper without
+# authorships is not an orphan: the proceedings list one NeurIPS 2019 paper with no authors.)
+ORPHAN_CHECKS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("authorships_without_paper", "core_authorships", "core_papers", ("conference", "year", "paper_id")),
+    ("affiliations_without_authorship", "authorship_affiliations", "core_authorships",
+     ("conference", "year", "paper_id", "author_position")),
+    ("talent_records_without_person", "talent_records", "persons", ("person_id",)),
+    ("education_without_person", "person_education", "persons", ("person_id",)),
+)
+
+
+def check_orphans(con: duckdb.DuckDBPyConnection, objects: dict[str, str]) -> list[Check]:
+    checks = []
+    for name, child, parent, columns in ORPHAN_CHECKS:
+        if child not in objects or parent not in objects:
+            continue
+        on = " AND ".join(f"p.{c} = c.{c}" for c in columns)
+        orphans = _scalar(con, f"SELECT count(*) FROM {child} c WHERE NOT EXISTS "  # noqa: S608 - names above
+                               f"(SELECT 1 FROM {parent} p WHERE {on})")
+        checks.append(Check(name, orphans, "0", orphans == 0))
+    return checks
+
+
+def check_primary_sources_complete(con: duckdb.DuckDBPyConnection, objects: dict[str, str]) -> list[Check]:
+    """Each conference-year's papers equal what its primary source holds (no partial core table)."""
+    if "core_papers" not in objects or "stg_primary_sources" not in objects:
+        return []
+    short = con.execute("""SELECT s.conference || ' ' || s.year || ': ' || coalesce(n, 0) || ' of ' || s.papers
+                           FROM stg_primary_sources s
+                           LEFT JOIN (SELECT conference, year, count(*) AS n FROM core_papers GROUP BY ALL) c
+                             USING (conference, year)
+                           WHERE coalesce(n, 0) <> s.papers ORDER BY 1""").fetchall()
+    return [Check("core_papers_match_primary_source", len(short), "0", not short, "; ".join(r[0] for r in short))]
+
+
+CHECKS = [check_schema_version, check_built_after_load, check_last_build_warnings, check_orphans,
+          check_primary_sources_complete]
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, warehouse_path: Path | None = None) -> list[Check]:
+    """Every check in ``CHECKS`` (add a function there to add a check), plus leftovers of killed writers."""
+    objects = _objects(con)
+    checks = [check for function in CHECKS for check in function(con, objects)]
+    if warehouse_path is not None:
+        from warehouse.db import stale_building_files
+
+        stale = stale_building_files(warehouse_path)
+        checks.append(Check("interrupted_builds", len(stale), "0", not stale,
+                            "; ".join(f"{p.name} (removed by the next load or build)" for p in stale)))
+    return checks
+
+
+def print_checks(checks: list[Check], as_json: bool = False) -> None:
+    if as_json:
+        print(json.dumps([asdict(check) for check in checks], default=str))
+        return
+    for check in checks:
+        mark = "ok  " if check.ok else "FAIL"
+        detail = f"  ({check.detail})" if check.detail else ""
+        print(f"{mark} {check.name}: {check.value} (target {check.target}){detail}")
+    failed = sum(not check.ok for check in checks)
+    print(f"{len(checks) - failed} of {len(checks)} checks passed")
