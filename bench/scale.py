@@ -12,7 +12,8 @@ Every stage runs in its own child process, so its peak memory (the child's VmHWM
 * resolve_affiliations — ``etl.affiliations.warehouse.resolve_authorship_affiliations``.
 
 The growth exponent per stage is the least-squares slope of log(seconds) on log(authorships): 1 is
-linear, 2 quadratic; n log n over 1×–100× shows as about 1.1. Run:
+linear, 2 quadratic; n log n over 1×–100× shows as about 1.1. The same slope of person resolution's
+candidate pairs is printed too: it is the resolver's growth without the machine's noise. Run:
 
     .venv/bin/python bench/scale.py [--quick] [--work-dir DIR]
 
@@ -194,10 +195,14 @@ def main(argv: list[str] | None = None) -> int:
     for stage in STAGES:
         cells = "".join(f"{r['stages'][stage]['seconds']:>12}{r['stages'][stage]['peak_rss_mb']:>8}" for r in runs)
         print(f"{stage:<22}{cells}{exponents[stage]!s:>10}")
+    pairs = [run["stages"]["resolve_people"].get("candidate_pairs") for run in runs]
+    pair_exponent = growth_exponent(sizes, pairs) if all(pairs) else None
+    print(f"{'candidate pairs':<22}" + "".join(f"{p!s:>20}" for p in pairs) + f"{pair_exponent!s:>10}")
     if not args.work_dir:
         shutil.rmtree(work, ignore_errors=True)
     print(json.dumps({"bench": "scale", "synthetic": True, "scales": scales, "size_measure": "authorships",
-                      "runs": runs, "growth_exponent": exponents}))
+                      "runs": runs, "growth_exponent": exponents,
+                      "candidate_pairs": pairs, "candidate_pairs_exponent": pair_exponent}))
     return 0
 
 

@@ -37,6 +37,10 @@ from etl.people.resolve import resolve_persons
     ("X.-S. Quen", "~Xiu-Shen_Quen1"),  # initials and a hyphenated given name: the surname carries it
     ("Quen Xiushen", "~Xiu-Shen_Quen1"),
     ("Tóbiás Ferrand", "~Tobias_Ferrand1"),  # accents
+    ("Quanli Ferrand", "~FerrandQuanli1"),  # an id written in camel case
+    ("Lekan Vandermolu", "~Olalekan_Vandermolu2"),  # a short form inside the long one
+    ("Zhixing Dou", "~Zhixing_Du3"),  # ou/u
+    ("Jiequn Xau", "~X_Jq1"),  # an id of initials only: every part of the printed name begins with one
 ])
 def test_spelling_variants_share_a_token(printed: str, profile_id: str) -> None:
     assert judge_link(printed, profile_id) == ID_NAME
@@ -45,6 +49,7 @@ def test_spelling_variants_share_a_token(printed: str, profile_id: str) -> None:
 def test_an_initial_alone_is_not_a_shared_token() -> None:
     assert "j" not in name_tokens("J. Quellmark")
     assert judge_link("J. Quellmark", "~Jonas_Ferrand1") == NO_SHARED_TOKEN
+    assert judge_link("Jonas Quellmark", "~Q_Tm1") == NO_SHARED_TOKEN  # initials must match every part
 
 
 def test_profile_id_name() -> None:

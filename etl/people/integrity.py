@@ -8,8 +8,10 @@ names share no token with the printed name is someone else's, and its education 
 become another person's facts.
 
 The check is deliberately lenient about spelling and strict about identity: tokens agree across accents,
-transliteration ("Iurii"/"Yury", "Aleksandr"/"Alexander"), short forms ("Russ"/"Ruslan"), joined or
-hyphenated given names ("Xiu-Shen"/"Xiushen"), any order and initials-free; an initial alone never counts.
+transliteration ("Iurii"/"Yury", "Aleksandr"/"Alexander", "Dou"/"Du"), short forms ("Russ"/"Ruslan",
+"Lekan"/"Olalekan"), joined or hyphenated given names ("Xiu-Shen"/"Xiushen", "~HuXiaowan1"), any order; an
+initial alone never counts, but an id made only of initials ("~X_Jh1") names the author whose name parts
+begin with exactly those letters (Jiehui Xu).
 The profile's names are its id's own name part (``~Jackson_Albert_Killian1`` → Jackson Albert Killian,
 which a bad pairing cannot rewrite) and the names it lists, a listed name counting only when it agrees
 with the id's name: a listed name that shares nothing with the id is the symptom of the pairing bug, not
@@ -38,7 +40,7 @@ EXPLAINED = frozenset({PROFILE_NAME, OTHER_SCRIPT})
 
 _NOT_LETTER = re.compile(r"[^a-z]+")
 _TRANSLIT = (("sch", "sh"), ("tch", "ch"), ("ph", "f"), ("kh", "h"), ("ks", "x"), ("cs", "x"), ("w", "v"),
-             ("y", "i"))
+             ("y", "i"), ("ou", "u"))
 _DOUBLE = re.compile(r"(.)\1+")
 
 
@@ -46,7 +48,8 @@ def profile_id_name(profile_id: str | None) -> str:
     """The name an OpenReview id was made from: "~Jackson_A._Killian1" → "Jackson A. Killian"."""
     if not profile_id or not profile_id.startswith("~"):
         return ""
-    return re.sub(r"\d+$", "", profile_id[1:]).replace("_", " ").strip()
+    name = re.sub(r"\d+$", "", profile_id[1:]).replace("_", " ")
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).strip()  # "~HuXiaowan1" → "Hu Xiaowan"
 
 
 def name_tokens(name: str | None) -> frozenset[str]:
@@ -66,15 +69,16 @@ def _transliterated(token: str) -> str:
 
 
 def tokens_agree(a: str, b: str) -> bool:
-    """One name part in two spellings: equal, equal after transliteration, a short form of at least four
-    letters ("russ"/"ruslan"), or one edit apart when both have six letters or more."""
+    """One name part in two spellings: equal, equal after transliteration ("dou"/"du"), a short form of at
+    least four letters inside the other ("russ"/"ruslan", "lekan"/"olalekan"), or one edit apart when both
+    have six letters or more."""
     if a == b:
         return True
     ta, tb = _transliterated(a), _transliterated(b)
     if ta == tb:
         return True
     short, long_ = sorted((ta, tb), key=len)
-    if len(short) >= 4 and long_.startswith(short):
+    if len(short) >= 4 and short in long_:  # "russ"/"ruslan", "lekan"/"olalekan"
         return True
     return min(len(ta), len(tb)) >= 6 and Levenshtein.distance(ta, tb) <= 1
 
@@ -84,13 +88,26 @@ def share_token(a: Iterable[str], b: Iterable[str]) -> bool:
     return any(tokens_agree(x, y) for x in a for y in b)
 
 
+def initials(name: str | None) -> tuple[str, ...]:
+    """First letters of every name part, when the name is initials only ("X Jh" → x, j); else ()."""
+    parts = [p for p in _NOT_LETTER.split(fold(name or "")) if p]
+    return tuple(p[0] for p in parts) if parts and all(len(p) <= 2 for p in parts) else ()
+
+
+def initials_agree(initials_only: str | None, full: str | None) -> bool:
+    """An id made of initials ("~X_Jh1") names an author whose parts begin with those letters, any order."""
+    letters = initials(initials_only)
+    starts = sorted(p[0] for p in _NOT_LETTER.split(fold(full or "")) if len(p) > 1)
+    return len(letters) >= 2 and sorted(letters) == starts
+
+
 def judge_link(printed: str | None, profile_id: str | None, listed_names: Sequence[str | None] = ()) -> str:
     """Reason code for linking the author printed as ``printed`` to ``profile_id`` (see module doc)."""
     printed_tokens = name_tokens(printed)
     id_tokens = name_tokens(profile_id_name(profile_id))
     if not printed_tokens or not id_tokens:
         return OTHER_SCRIPT
-    if share_token(printed_tokens, id_tokens):
+    if share_token(printed_tokens, id_tokens) or initials_agree(profile_id_name(profile_id), printed):
         return ID_NAME
     for listed in listed_names:
         tokens = name_tokens(listed)
