@@ -67,8 +67,9 @@ def test_the_chained_profile_is_refused_even_when_it_lists_the_printed_name() ->
 
 def test_a_listed_name_the_id_agrees_with_explains_a_link() -> None:
     # fictional: printed under a nickname and a new surname the profile lists beside its id's name
-    listed = ["Wilhelmina Ostrava", "Mina Quellmark-Ostrava"]
-    assert judge_link("Mina Quellmark", "~Wilhelmina_Ostrava1", listed) == PROFILE_NAME
+    listed = ["Wilhelmina Ostrava", "Willa Quellmark-Ostrava"]
+    assert judge_link("Willa Quellmark", "~Wilhelmina_Ostrava1", listed) == PROFILE_NAME
+    assert judge_link("Willa Quellmark", "~Wilhelmina_Ostrava1", ["Willa Quellmark"]) == NO_SHARED_TOKEN
 
 
 def test_names_in_different_scripts_are_kept_as_explained() -> None:
