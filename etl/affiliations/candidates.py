@@ -29,7 +29,7 @@ from etl.registry.model import Registry
 # authors write with this one's email domain ("CNRS" @cnrs.fr): it beats the others' acronyms but is
 # still an acronym (it never outranks a name found beside it).
 # "domain-acronym": an evidence-backed domain's label ("TTIC" for ttic.edu), an acronym like any other.
-KIND_RANK = {"seed": 0, "evidence": 0, "display": 1, "alias": 2, "label": 2, "hipo": 2, "swot": 3,
+KIND_RANK = {"seed": 0, "evidence": 0, "display": 1, "alias": 2, "label": 2, "hipo": 2, "swot": 3, "short-form": 3,
              "stripped": 4, "evidence-acronym": 5, "acronym": 6, "domain-acronym": 6}
 MAX_SPAN_TOKENS = 14
 BLOCK_MAX_DF = 800  # a token in more names than this is too common to block on
@@ -289,6 +289,14 @@ class NameIndex:
         self.regions = {r for r in subdivisions() if " " in r}
         self.places = {name_key(i.city) for i in registry.institutions.values() if i.city} | subdivisions()
         self.short = short_names(registry, self.places)
+        # acronyms the registry spells in mixed case ("UvA"): who writes "UvA" means that holder, not
+        # the University of Virginia, whose acronym is "UVA"
+        cased: dict[str, set[str]] = defaultdict(set)
+        for entry in registry.names:
+            raw = entry.name.strip()
+            if " " not in raw and not raw.isupper() and sum(c.isupper() for c in raw) >= 2 and not raw.istitle():
+                cased[raw].add(entry.institution_id)
+        self.cased: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in cased.items()}
 
     def _field_name_abroad(self, exact: dict[str, dict[str, int]], key: str, countries: set[str]) -> bool:
         return any(self.evidence.get(iid, 0) >= FIELD_NAME_MIN_EVIDENCE

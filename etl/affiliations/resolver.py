@@ -17,7 +17,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from etl.affiliations import decide
-from etl.affiliations.candidates import COMPANY_EXTRA, NameIndex, Span, Token, short_key, tokenise
+from etl.affiliations.candidates import (
+    COMPANY_EXTRA,
+    FIELD_NAME_MIN_EVIDENCE,
+    NameIndex,
+    Span,
+    Token,
+    short_key,
+    tokenise,
+)
 from etl.affiliations.normalise import (
     GENERIC_WORDS,
     PLACE_CODES,
@@ -185,17 +193,29 @@ class AffiliationResolver:
     def _generic(tokens: list[Token], span: Span) -> bool:
         return all(t.key in GENERIC_WORDS for t in tokens[span.start:span.end])
 
-    @staticmethod
-    def _single_word_ok(token: Token, span: Span, alone: bool) -> bool:
+    def _field_acronym(self, span: Span) -> bool:
+        """An ISO code the field writes for an institution: "MSR" is Microsoft Research (a curated name
+        of an institution with field evidence), not Montserrat. Country mentions are read separately,
+        so a string that names a country still places it."""
+        iid, rank = span.entries[0]
+        return rank == 0 and self.index.evidence.get(iid, 0) >= FIELD_NAME_MIN_EVIDENCE
+
+    def _single_word_ok(self, token: Token, span: Span, alone: bool) -> bool:
         raw = token.raw
         if len(token.key) < 2:
             return False
         if any(c >= "\u3040" for c in raw):  # CJK names are written without spaces
             return True
+        if token.key in COMPANY_EXTRA or token.key in GENERIC_WORDS:
+            return False  # "Ltd", "LTD.", "Research": a suffix or a generic word alone names nobody
         shouty = raw.isupper() or (sum(c.isupper() for c in raw) >= 2 and not raw.istitle())
         if shouty:  # an acronym, unless it is a place code or a country ("PA", "USA", "UK")
-            return len(raw) >= 3 and token.key not in PLACE_CODES and country_code(raw) is None
+            if len(raw) < 3 or token.key in PLACE_CODES:
+                return False
+            return country_code(raw) is None or self._field_acronym(span)
         best_rank = span.entries[0][1]
+        if country_code(raw) is not None:  # "Singapore" is the country, not ROR's "Ltd (Singapore)"
+            return False
         return alone and best_rank <= 5  # not a bare acronym, unless evidence backs it ("Inria")
 
     def _context(self, text: str, tokens: list[Token], spans: list[Span], owner: str | None,
@@ -317,12 +337,16 @@ class AffiliationResolver:
         counts = sorted(((self.index.evidence.get(iid, 0), iid) for iid, _rank in entries
                          if self.index.evidence.get(iid, 0) >= ACRONYM_MIN_EVIDENCE
                          and (not ctx.countries or self.index.info[iid][1] in ctx.countries)), reverse=True)
-        if not counts:
-            return entries
-        if len(counts) == 1 or counts[0][0] >= ACRONYM_DOMINANCE * counts[1][0]:
-            counts = counts[:1]
-        kept = {iid for _n, iid in counts}
-        return [(iid, rank) for iid, rank in entries if iid in kept]
+        if len(counts) == 1 or counts and counts[0][0] >= ACRONYM_DOMINANCE * counts[1][0]:
+            return [(iid, rank) for iid, rank in entries if iid == counts[0][1]]
+        kept = [(iid, rank) for iid, rank in entries if iid in {i for _n, i in counts}] if counts else entries
+        if single and not raw.isupper():
+            # evidence left several: "UvA" is spelled exactly as one holder's acronym (Amsterdam), not as
+            # the others' ("UVA", Virginia) — the registry's own spelling breaks the tie
+            spelled = [(iid, rank) for iid, rank in kept if iid in self.index.cased.get(raw, ())]
+            if spelled and len({i for i, _r in spelled}) < len({i for i, _r in kept}):
+                return spelled
+        return kept
 
     def _placed(self, institution_id: str, ctx: Context) -> bool:
         """Does the email domain, or the string's country or city for a field institution, place it?"""

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 from etl.affiliations.normalise import name_key
 from etl.countries import country_code
 from etl.registry import sources
+from etl.registry.clean_names import swot_names, without_addresses
 from etl.registry.model import Institution, InstitutionDomain, InstitutionName, Registry, parent_chain
 from etl.registry.paths import REGISTRY_DATA_DIR
 
@@ -34,6 +35,8 @@ _COUNTRY_SUFFIX = re.compile(r"^(.*\S)\s+\(([^()]+)\)$")
 _PAREN_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&.\-]{1,11})\)")
 _CLAIM_RANK = {"ai-labs-seed": 0, "ror": 1, "hipo": 2, "swot": 2, "neurips-evidence": 2, "ror-link": 3,
                "ror-inactive": 3}
+_UNIVERSITY_TYPES = frozenset({"education", "other", "funder"})  # ROR types ENS-PSL "funder, other"
+_CITY_LINKS = frozenset({"de", "of", "in", "at", "di", "du", "des", "la", "zu", "am"})
 # Holding companies that parent roll-up never climbs into (Google and DeepMind stay distinct).
 HOLDING_COMPANIES: frozenset[str] = frozenset({"02e9yx751"})  # Alphabet
 
@@ -124,13 +127,18 @@ class RegistryBuilder:
         self.by_key: dict[str, set[str]] = defaultdict(set)
         self.successors: dict[str, set[str]] = defaultdict(set)
         self.alias_evidence: dict[tuple[str, str], int] = {}  # (id, name key) → authors, from evidence
+        self._stems: dict[tuple[str, str, str], set[str]] | None = None  # see same_by_name_at_city
 
     # -- primitives -------------------------------------------------------------------------------
     def add_institution(self, inst: Institution) -> None:
+        clean = without_addresses(inst.name)
+        if clean != inst.name:
+            inst = Institution(inst.institution_id, clean or inst.institution_id, inst.country_code, inst.type,
+                               inst.parent_id, inst.source, inst.city)
         self.institutions[inst.institution_id] = inst
 
     def add_name(self, institution_id: str, name: str, kind: str, lang: str | None = None) -> None:
-        name = name.strip()
+        name = without_addresses(name).strip()  # nothing we store keeps a full e-mail address (issue 9)
         key = name_key(name)
         if not key or (institution_id, key) in self._name_seen:
             self.note_rank(institution_id, key, kind)
@@ -160,6 +168,34 @@ class RegistryBuilder:
         """An existing institution with exactly this name key in this country, if exactly one."""
         hits = [i for i in self.by_key.get(name_key(name), ()) if self.institutions[i].country_code == country]
         return hits[0] if len(hits) == 1 else None
+
+    def same_by_name_at_city(self, name: str, country: str | None) -> str | None:
+        """The ROR university a "<name> de <city>" is, when ROR spells it without the city.
+
+        Hipo's "Ecole Normale Supérieure de Paris" (ens.fr) is ROR's "École Normale Supérieure - PSL" in
+        Paris, which lists no domain: same name stem, same city, same country, and exactly one such
+        record. Without this the two stayed apart, ens.fr went to the Hipo copy and the ROR record (the
+        one other sources link to) had no domain.
+        """
+        if self._stems is None:
+            self._stems = defaultdict(set)
+            claimed = {iid for claims in self.domain_claims.values() for iid, src in claims.items() if src == "ror"}
+            for inst in self.institutions.values():
+                if inst.source == "ror" and inst.type in _UNIVERSITY_TYPES and inst.city and inst.country_code \
+                        and inst.institution_id not in claimed:
+                    stem = re.split(r"\s+[-–—]\s+", inst.name)[0]
+                    self._stems[(name_key(stem), name_key(inst.city), inst.country_code)].add(inst.institution_id)
+        words = name_key(name).split()
+        for size in (1, 2):
+            if len(words) <= size + 1:
+                continue
+            city, stem = " ".join(words[-size:]), words[:-size]
+            if stem[-1] in _CITY_LINKS:
+                stem = stem[:-1]
+            hits = self._stems.get((" ".join(stem), city, country or ""), set())
+            if len(hits) == 1:
+                return next(iter(hits))
+        return None
 
     def ancestors(self, institution_id: str) -> list[str]:
         return parent_chain(self.institutions, institution_id)
@@ -299,7 +335,7 @@ def add_hipo(builder: RegistryBuilder, universities: Iterable[dict], domains_now
                       and builder.institutions[domains_now[d].institution_id].country_code == country
                       and (_CLAIM_RANK.get(domains_now[d].source, 3) <= 1 or _similar(
                           name, builder.institutions[domains_now[d].institution_id].name))), None)
-        match = match or builder.same_by_name(name, country)
+        match = match or builder.same_by_name(name, country) or builder.same_by_name_at_city(name, country)
         if match is None:
             match = own_id(name, country)
             if match not in builder.institutions:
@@ -324,7 +360,7 @@ def add_swot(builder: RegistryBuilder, entries: Iterable[dict], domains_now: dic
         if builder.domain_owner(domain, domains_now):
             continue
         country = tld_country(domain)
-        names = [n for n in entry["names"] if n.strip()]
+        names = swot_names(entry["names"])  # the names, not the request letter that follows them
         long_names = [n for n in names if not (n.isupper() and len(n) <= 8)]
         if not long_names:
             continue
@@ -340,6 +376,63 @@ def add_swot(builder: RegistryBuilder, entries: Iterable[dict], domains_now: dic
         builder.claim_domain(domain, match, "swot")
 
 
+GERMAN_SPEAKING = frozenset({"DE", "AT", "CH"})
+_TU = re.compile(r"^Technische\s+Universit(?:ät|aet)\s+(\S.*)$")
+_UNI_CITY = re.compile(r"^(.*?)[\s-]Universit(?:ät|aet)\s+(\S+)$")
+# adjectives that say which kind of university it is: "Freie Universität Berlin" is not "Universität Berlin"
+_UNIVERSITY = re.compile(r"universit", re.IGNORECASE)
+_APPLIED = re.compile(r"applied|fachhochschule|hochschule|kunst|musik|music|arts?\b", re.IGNORECASE)
+_KIND_WORDS = frozenset({"privat", "technische", "freie", "katholische", "evangelische", "medizinische", "padagogische",
+                         "private", "deutsche", "internationale", "offene", "fern", "tierarztliche", "leuphana"})
+
+
+def add_short_forms(builder: RegistryBuilder) -> int:
+    """The short forms German-speaking authors write for a university, from its own ROR names.
+
+    "TU München" for "Technische Universität München"; "Universität Bonn" for "Rheinische
+    Friedrich-Wilhelms-Universität Bonn" when Bonn is the record's own city and the words dropped name a
+    person or region, not a kind of university ("Freie Universität Berlin" gives nothing). A short form
+    two universities could take, one another institution already holds, or a "Universität <City>" in a
+    city with more than one university, is added to none. Kind
+    ``short-form`` keeps them apart from the names ROR lists.
+    """
+    names_of: dict[str, list[str]] = defaultdict(list)
+    for entry in builder.names:
+        if entry.kind in ("display", "alias", "label"):
+            names_of[entry.institution_id].append(entry.name)
+    proposals: dict[str, dict[str, str]] = defaultdict(dict)  # key → {institution id: spelling}
+    universities_in: Counter[tuple[str, str]] = Counter()  # "Universität Berlin" names none of Berlin's
+    for inst in builder.institutions.values():
+        if inst.source == "ror" and inst.type == "education" and inst.city and _UNIVERSITY.search(inst.name) \
+                and not _APPLIED.search(inst.name):
+            universities_in[(name_key(inst.city), inst.country_code or "")] += 1
+    for iid, inst in builder.institutions.items():
+        if inst.source != "ror" or inst.type != "education" or inst.country_code not in GERMAN_SPEAKING:
+            continue
+        for name in names_of.get(iid, ()):
+            tu = _TU.match(name.strip())
+            if tu:
+                short = f"TU {tu.group(1)}"
+                proposals[name_key(short)].setdefault(iid, short)
+            uni = _UNI_CITY.match(name.strip())
+            if uni and inst.city and name_key(uni.group(2)) == name_key(inst.city) \
+                    and universities_in[(name_key(inst.city), inst.country_code)] == 1 \
+                    and not set(name_key(uni.group(1)).split()) & _KIND_WORDS:
+                short = f"Universität {uni.group(2)}"
+                proposals[name_key(short)].setdefault(iid, short)
+    added = 0
+    for key, by_id in proposals.items():
+        if len(by_id) != 1:
+            continue
+        iid, short = next(iter(by_id.items()))
+        if builder.by_key.get(key, set()) - {iid}:
+            continue
+        builder.add_name(iid, short, "short-form")
+        added += 1
+    log.info("registry: %d German short forms", added)
+    return added
+
+
 def build_registry(data_dir: Path = REGISTRY_DATA_DIR) -> Registry:
     """Build the registry from the vendored inputs (no cache; see :func:`etl.registry.store.load_registry`)."""
     from etl.registry.evidence import add_evidence  # evidence needs the builder's lookups
@@ -351,6 +444,7 @@ def build_registry(data_dir: Path = REGISTRY_DATA_DIR) -> Registry:
     add_seed(builder, sources.read_seed(data_dir))
     add_hipo(builder, sources.read_hipo(data_dir), builder.resolved_domains())
     add_swot(builder, sources.read_swot(data_dir), builder.resolved_domains())
+    add_short_forms(builder)
     evidence_counts = add_evidence(builder, sources.read_aff_domain_pairs(data_dir))
     _countries_from_domains(builder)
     # parents outside the registry would dangle: drop them
