@@ -25,7 +25,7 @@ whose affiliations match only fuzzily (not on the exact key) between two common 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from etl.people.nodes import Node
@@ -96,6 +96,7 @@ class AffiliationTokens:
 
     def __init__(self, nodes: Sequence[Node]) -> None:
         self.df: dict[str, int] = {}
+        self._rarest: dict[str, list[str]] = {}
         for node in nodes:
             for token in {t for aff in node.affiliations for t in aff.split()}:
                 self.df[token] = self.df.get(token, 0) + 1
@@ -103,8 +104,11 @@ class AffiliationTokens:
     def asks(self, node: Node) -> set[str]:
         asked: set[str] = set()
         for aff in node.affiliations:
-            tokens = sorted(set(aff.split()), key=lambda t: (self.df.get(t, 0), t))
-            asked.update(tokens[:QUERY_TOKENS])
+            rarest = self._rarest.get(aff)
+            if rarest is None:
+                tokens = sorted(set(aff.split()), key=lambda t: (self.df.get(t, 0), t))
+                rarest = self._rarest[aff] = tokens[:QUERY_TOKENS]
+            asked.update(rarest)
         return asked
 
     @staticmethod
@@ -149,18 +153,53 @@ class FreeBits:
         """Below this no pair is free, whatever its nodes."""
         return (self.threshold - self.best_name - self.best_year - max(self.different, self.missing)) / self.scale
 
-    @property
-    def highest(self) -> float:
-        """At or above this every pair is free, whatever its nodes."""
-        return (self.threshold - self.best_name_single - self.best_year - min(self.different, self.missing)
-                ) / self.scale
+    def bound(self, both_affiliated: bool, several_given: bool) -> float:
+        """Bits needed by a pair whose nodes both carry affiliations (or domains) or not, and of which
+        one has (or neither has) a given name of several tokens."""
+        name = self.best_name if several_given else self.best_name_single
+        affiliation = self.different if both_affiliated else self.missing
+        return (self.threshold - name - self.best_year - affiliation) / self.scale
 
     def needed(self, a: Node, b: Node) -> float:
-        both = (a.affiliations and b.affiliations) or (a.domains and b.domains)
-        affiliation = self.different if both else self.missing
+        both = bool((a.affiliations and b.affiliations) or (a.domains and b.domains))
         several = any(len(p.given) > 1 for p in a.names) or any(len(p.given) > 1 for p in b.names)
-        name = self.best_name if several else self.best_name_single
-        return (self.threshold - name - self.best_year - affiliation) / self.scale
+        return self.bound(both, several)
+
+
+SMALL_BLOCK = 12  # up to this many nodes, a block's pairs are checked one by one rather than indexed
+
+
+class _Gate:
+    """Per-node facts the pair gate reads, computed once: free bits, the affiliation/domain flags and
+    whether a given name has several tokens, the evidence keys and the affiliation tokens."""
+
+    def __init__(self, nodes: Sequence[Node], free_bits: Sequence[float], needed: FreeBits) -> None:
+        self.free_bits = free_bits
+        self.needed = needed
+        self.has_aff = [bool(n.affiliations) for n in nodes]
+        self.has_dom = [bool(n.domains) for n in nodes]
+        self.several = [any(len(p.given) > 1 for p in n.names) for n in nodes]
+        self.nodes = nodes
+        self.tokens = AffiliationTokens(nodes)
+        self._evidence: dict[int, tuple[set[str], set[str], set[str]]] = {}
+
+    def facts(self, idx: int) -> tuple[set[str], set[str], set[str]]:
+        """(evidence keys, tokens asked with, tokens answered to) of a node, computed on first use: most
+        nodes sit alone in every block and never need them."""
+        facts = self._evidence.get(idx)
+        if facts is None:
+            node = self.nodes[idx]
+            facts = self._evidence[idx] = (evidence_keys(node), self.tokens.asks(node),
+                                           AffiliationTokens.answers(node))
+        return facts
+
+    def free(self, a: int, b: int) -> bool:
+        both = (self.has_aff[a] and self.has_aff[b]) or (self.has_dom[a] and self.has_dom[b])
+        return min(self.free_bits[a], self.free_bits[b]) >= self.needed.bound(both, self.several[a] or self.several[b])
+
+    def evident(self, a: int, b: int) -> bool:
+        (ev_a, asks_a, answers_a), (ev_b, asks_b, answers_b) = self.facts(a), self.facts(b)
+        return bool(ev_a & ev_b or asks_a & answers_b or asks_b & answers_a)
 
 
 def candidate_pairs(
@@ -172,9 +211,7 @@ def candidate_pairs(
     brings less than ``needed`` is generated only through shared evidence. Without them every pair of a
     block is generated.
     """
-    gated = free_bits is not None and needed is not None
-    lowest = needed.lowest if gated else float("-inf")
-    highest = needed.highest if gated else float("-inf")
+    gate = _Gate(nodes, free_bits, needed) if free_bits is not None and needed is not None else None
     blocks: dict[str, list[int]] = {}
     answering: dict[str, list[int]] = {}
     for node in nodes:
@@ -183,70 +220,54 @@ def candidate_pairs(
             blocks.setdefault(key, []).append(node.index)
         for key in answers:
             answering.setdefault(key, []).append(node.index)
-    evidence: dict[int, set[str]] = {}
-    tokens = AffiliationTokens(nodes) if gated else None
-    asked: dict[int, set[str]] = {}
-    answered: dict[int, set[str]] = {}
-
-    def evidence_of(idx: int) -> set[str]:
-        if idx not in evidence:
-            evidence[idx] = evidence_keys(nodes[idx])
-        return evidence[idx]
-
-    def asks_of(idx: int) -> set[str]:
-        if idx not in asked:
-            asked[idx] = tokens.asks(nodes[idx]) if tokens else set()
-        return asked[idx]
-
-    def answers_of(idx: int) -> set[str]:
-        if idx not in answered:
-            answered[idx] = AffiliationTokens.answers(nodes[idx])
-        return answered[idx]
-
-    def free_pair(a: int, b: int) -> bool:
-        if not gated:
-            return True
-        return min(free_bits[a], free_bits[b]) >= needed.needed(nodes[a], nodes[b])
-
     seen: set[tuple[int, int]] = set()
-    for key in sorted(blocks):
+    shared = sorted(key for key, owners in blocks.items() if len(owners) + len(answering.get(key, ())) > 1)
+    for key in shared:
         owners = blocks[key]
         others = answering.get(key, [])
-        if len(owners) + len(others) < 2:
-            continue
-        pairs: list[tuple[int, int]] = []
-        rare = [idx for idx in owners if not gated or free_bits[idx] >= lowest]
-        rare_others = [idx for idx in others if not gated or free_bits[idx] >= lowest]
-        for a_pos, a in enumerate(rare):
-            pairs.extend((a, b) for b in rare[a_pos + 1 :] + rare_others if free_pair(a, b))
-        if gated and (len(rare) < len(owners) or len(rare_others) < len(others)
-                      or any(free_bits[idx] < highest for idx in rare + rare_others)):
-            pairs.extend(evidence_pairs(owners, others, evidence_of, asks_of, answers_of))
+        if gate is None:
+            pairs = list(_block_pairs(owners, others))
+        elif len(owners) + len(others) <= SMALL_BLOCK:
+            pairs = [(a, b) for a, b in _block_pairs(owners, others) if gate.free(a, b) or gate.evident(a, b)]
+        else:
+            pairs = _gated_pairs(gate, owners, others)
         for a, b in pairs:
             pair = (a, b) if a < b else (b, a)
-            if a != b and pair not in seen:
+            if pair not in seen:
                 seen.add(pair)
                 yield pair
 
 
-def evidence_pairs(owners: list[int], others: list[int], evidence_of: Callable[[int], set[str]],
-                   asks_of: Callable[[int], set[str]], answers_of: Callable[[int], set[str]]
-                   ) -> Iterator[tuple[int, int]]:
-    """Pairs of one block that share an affiliation key, a domain, a coauthor key or a rare affiliation
-    token; two nodes that only answer an initial key (``others``) never pair through it."""
+def _block_pairs(owners: list[int], others: list[int]) -> Iterator[tuple[int, int]]:
+    """Every pair of a block with at least one owner: nodes that only answer an initial key never pair
+    through it."""
+    for a_pos, a in enumerate(owners):
+        yield from ((a, b) for b in owners[a_pos + 1 :])
+        yield from ((a, b) for b in others if b != a)
+
+
+def _gated_pairs(gate: _Gate, owners: list[int], others: list[int]) -> list[tuple[int, int]]:
+    """A large block: free pairs among nodes rare enough to be free at all, plus pairs sharing evidence
+    found through an index, so a common name's block is never enumerated pair by pair."""
+    lowest = gate.needed.lowest
+    rare = [idx for idx in owners if gate.free_bits[idx] >= lowest]
+    rare_others = [idx for idx in others if gate.free_bits[idx] >= lowest]
+    pairs = [(a, b) for a, b in _block_pairs(rare, rare_others) if gate.free(a, b)]
     owner_set = set(owners)
     by_evidence: dict[str, list[int]] = {}
     askers: dict[str, list[int]] = {}
     for idx in owners + others:
-        for ev in evidence_of(idx):
+        evidence, asks, _ = gate.facts(idx)
+        for ev in evidence:
             by_evidence.setdefault(ev, []).append(idx)
-        for token in asks_of(idx):
+        for token in asks:
             askers.setdefault(token, []).append(idx)
     for ev in sorted(by_evidence):
         group = by_evidence[ev]
         for a_pos, a in enumerate(group):
-            yield from ((a, b) for b in group[a_pos + 1 :] if a in owner_set or b in owner_set)
+            pairs.extend((a, b) for b in group[a_pos + 1 :] if a in owner_set or b in owner_set)
     for token in sorted(askers):
-        answering = [idx for idx in owners + others if token in answers_of(idx)]
+        answering_nodes = [idx for idx in owners + others if token in gate.facts(idx)[2]]
         for a in askers[token]:
-            yield from ((a, b) for b in answering if a in owner_set or b in owner_set)
+            pairs.extend((a, b) for b in answering_nodes if b != a and (a in owner_set or b in owner_set))
+    return pairs
