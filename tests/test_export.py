@@ -103,8 +103,8 @@ def test_every_table_round_trips_with_equal_rows_and_types(full_warehouse, tmp_p
                     assert frame[name].dtype == warehouse_frame[name].dtype, (table, name)
             # same rows, not just as many
             order = [c for c in expected.column_names]
-            assert got.select(order).sort_by([(c, "ascending") for c in order]).equals(
-                expected.sort_by([(c, "ascending") for c in order])), table
+            keys = [(c, "ascending") for c in order if not pa.types.is_list(expected.schema.field(c).type)]
+            assert got.select(order).sort_by(keys).equals(expected.sort_by(keys)), table  # (arrow sorts no lists)
     finally:
         con.close()
 

@@ -23,12 +23,14 @@ import pyarrow as pa
 
 from etl.duckdb_tables import replace_table
 from etl.people.corrections import Correction, corrections_path, read_corrections
+from etl.people.history import is_degree
 from etl.people.talent_record import (
     HistoryRow,
     PaperAffiliation,
     TalentRecord,
     apply_corrections,
     build_record,
+    history_row,
 )
 
 log = logging.getLogger(__name__)
@@ -37,11 +39,11 @@ Key = tuple[str, int, str]  # conference, year, person_id
 
 
 def relation_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Fetched to the end: an unfinished result would block the connection's next statement."""
     return con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main' AND NOT temporary",
-        [name]).fetchone()[0] + con.execute(
-        "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND schema_name = 'main' AND NOT internal",
-        [name]).fetchone()[0] > 0
+        "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = $1 AND schema_name = 'main' "
+        "AND NOT temporary) + (SELECT count(*) FROM duckdb_views() WHERE view_name = $1 AND schema_name = 'main' "
+        "AND NOT internal)", [name]).fetchall()[0][0] > 0
 
 
 def _institution_types(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
@@ -114,39 +116,53 @@ def read_email_affiliations(con: duckdb.DuckDBPyConnection) -> dict[Key, list[Pa
     return out
 
 
+def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
+                       [table, column]).fetchall()[0][0] > 0
+
+
 def read_history(con: duckdb.DuckDBPyConnection) -> dict[str, list[HistoryRow]]:
+    """person_education rows; a table written before is_degree existed gets the rule applied here (its
+    undated rows, with no observed year, then never count)."""
     out: dict[str, list[HistoryRow]] = defaultdict(list)
-    for person_id, *values in con.execute(
-            """SELECT person_id, stage, institution_id, country_code, institution_type, start_year, end_year,
-                      source, method, confidence, source_key, is_degree, observed_year, counts_from_year,
-                      counts_to_year FROM person_education""").fetchall():
-        out[person_id].append(HistoryRow(*values))
+    base = ("person_id, stage, institution_id, country_code, institution_type, start_year, end_year, source, "
+            "method, confidence, source_key")
+    if has_column(con, "person_education", "is_degree"):
+        for person_id, *values in con.execute(
+                f"SELECT {base}, is_degree, observed_year, counts_from_year, counts_to_year "  # noqa: S608
+                "FROM person_education").fetchall():
+            out[person_id].append(HistoryRow(*values))
+        return out
+    title = "position_title" if has_column(con, "person_education", "position_title") else "NULL"
+    for person_id, *values, position_title in con.execute(
+            f"SELECT {base}, {title} FROM person_education").fetchall():  # noqa: S608 - fixed identifiers
+        stage, institution_type = values[0], values[3]
+        out[person_id].append(history_row(*values, is_degree=is_degree(stage, institution_type,
+                                                                      position_title)))
     return out
-
-
-TEST_PERSONS_SQL = """
-SELECT DISTINCT ap.person_id FROM authorship_persons ap
-JOIN stg_test_data_papers t USING (conference, year, paper_id)
-UNION
-SELECT DISTINCT person_id FROM person_education WHERE test_data
-"""
 
 
 def read_test_persons(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Persons described by test data (see module docstring); empty when the staging view is absent."""
-    if not relation_exists(con, "stg_test_data_papers"):
-        return {p for (p,) in con.execute("SELECT DISTINCT person_id FROM person_education WHERE test_data").fetchall()}
-    return {person_id for (person_id,) in con.execute(TEST_PERSONS_SQL).fetchall()}
+    persons: set[str] = set()
+    if has_column(con, "person_education", "test_data"):
+        persons |= {p for (p,) in con.execute("SELECT person_id FROM person_education WHERE test_data").fetchall()}
+    if relation_exists(con, "stg_test_data_papers"):
+        persons |= {p for (p,) in con.execute(
+            """SELECT ap.person_id FROM authorship_persons ap
+               JOIN stg_test_data_papers t USING (conference, year, paper_id)""").fetchall()}
+    return persons
 
 
 def read_person_years(con: duckdb.DuckDBPyConnection) -> dict[Key, list[tuple[str | None, str | None]]]:
-    """(tier, track) of each person's papers per conference-year."""
+    """(tier, track) of each person's papers per conference-year (track NULL when papers have none)."""
     out: dict[Key, list[tuple[str | None, str | None]]] = defaultdict(list)
+    track_column = "p.track" if has_column(con, "core_papers", "track") else "NULL::VARCHAR"
     for conference, year, person_id, tier, track in con.execute(
-            """SELECT ap.conference, ap.year, ap.person_id, p.tier, p.track
+            f"""SELECT ap.conference, ap.year, ap.person_id, p.tier, {track_column}
                FROM authorship_persons ap
                LEFT JOIN core_papers p USING (conference, year, paper_id)
-               ORDER BY ALL""").fetchall():
+               ORDER BY ALL""").fetchall():  # noqa: S608 - fixed text
         out[(conference, year, person_id)].append((tier, track))
     return out
 
