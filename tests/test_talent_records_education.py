@@ -131,3 +131,14 @@ def test_track_main_when_any_paper_is_main_track_with_its_own_tier() -> None:
         "main", ["datasets_and_benchmarks", "main"], "oral", "poster")
     only_db = build_record("neurips", 2022, "P2", "B", ["poster"], [], [], tracks=["datasets_and_benchmarks"])
     assert (only_db.track, only_db.main_track_tier) == ("datasets_and_benchmarks", None)
+
+
+def test_a_corrected_work_country_says_so_and_holds_for_the_record_year() -> None:
+    from etl.people.corrections import parse_line
+    from etl.people.talent_record import apply_corrections
+
+    snapshot = PaperAffiliation("p1", 1, "nvidia", "US", "company", 1.0, 0.9, "exact-name",
+                                origin="openreview_profile_snapshot", observed_year=2022)
+    r = build_record("neurips", 2022, "P1", "A", ["poster"], [snapshot], [])
+    apply_corrections(r, [parse_line(2, {"person_id": "P1", "field": "work_country", "value": "DE", "note": "CV"})])
+    assert (r.work_country, r.work_origin, r.work_observed_year) == ("DE", "analyst_correction", 2022)

@@ -281,6 +281,7 @@ def apply_corrections(record: TalentRecord, corrections: list[Correction]) -> li
         setattr(record, correction.field, correction.value)
         record.evidence[correction.field] = {
             "source": "analyst_correction", "origin": "analyst_correction", "observed_year": correction.year,
+            "holds_for_year": record.year,
             "method": "analyst_correction", "note": correction.note,
             "line": correction.line_no, "replaced": previous, "confidence": CORRECTION_CONFIDENCE,
         }

@@ -74,7 +74,7 @@ COMMENT ON COLUMN talent_records.tracks IS 'Every track of the person''s papers 
 COMMENT ON COLUMN talent_records.main_track_tier IS 'Highest tier among the person''s main-track papers that year (NULL when none is main track).';
 COMMENT ON COLUMN talent_records.work_origin IS 'Where work_country comes from: paper (as submitted), conference_site, openreview_profile_snapshot (profile entry covering the year, crawled later: may name a later employer), email_domain_on_paper, openreview_profile_history, orcid or analyst_correction; NULL when work_country is.';
 COMMENT ON COLUMN talent_records.test_data IS 'True for fictional test people (on a paper or with a profile/ORCID record marked test_data): never in a study view, an export or the report.';
-COMMENT ON COLUMN talent_records.work_observed_year IS 'Year the source states the work value for (the conference year for paper and profile snapshots; the correction''s year, or NULL for an all-years correction); NULL when unknown.';
+COMMENT ON COLUMN talent_records.work_observed_year IS 'Year the source states the work value for (the conference year for paper and profile snapshots, email domains and corrections; the year a dated history entry covers); NULL when work_country is NULL.';
 COMMENT ON COLUMN talent_records.confidence IS 'Mean confidence (0–1) of the known country fields; 0 when none is known. Low values first in `talent review export`.';
 
 COMMENT ON TABLE analyst_corrections IS 'Lines of the corrections file read by the last build, whether each was applied and, if not, why.';
