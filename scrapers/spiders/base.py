@@ -16,6 +16,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from scrapers.crawl_outcome import GENERIC_ANNOUNCED_STAT
 from scrapers.items import LandedRecord, PaperRecord, ProfileRecord, RejectRecord
 
 FIRST_YEAR, LAST_YEAR = 1987, 2100
@@ -82,6 +83,11 @@ class HarvestSpider(scrapy.Spider):
             cached = (response, body_sha256(response))
             self._hashed_response = cached
         return LandedRecord(record=record, source_url=response.url, body_sha256=cached[1])
+
+    def announce(self, records: int) -> None:
+        """Record how many records the source says it has (an API's total, an index's entries): a crawl
+        that lands fewer fails (scrapers.crawl_outcome), so a truncated crawl never passes as complete."""
+        self.crawler.stats.set_value(GENERIC_ANNOUNCED_STAT, int(records))
 
     def reject(self, url: str, reason: str, status: int | None = None) -> RejectRecord:
         self.crawler.stats.inc_value(f"rejects/{self.name}")
