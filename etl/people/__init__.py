@@ -2,7 +2,9 @@
 
 Stages of resolution, one module each: ``normalise`` -> ``nodes`` -> ``block`` -> ``compare`` ->
 ``score`` -> ``cluster`` -> ``ids``; ``resolve`` runs them. ``stages`` maps position titles to career
-stages. ``evaluation`` measures resolution against OpenReview profile ids.
+stages. ``evaluation`` measures resolution against OpenReview profile ids. ``integrity`` decides whether a
+profile names its author (a profile whose names share no token with the printed name is refused) and counts
+persons still carrying someone else's profile.
 """
 
 from etl.people.records import AuthorRow, load_model

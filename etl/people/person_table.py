@@ -7,8 +7,15 @@ authorship → person map (``person_id_map``, created by migration 010) is hande
 
 Strong keys: an OpenReview ``~`` id is replaced by the profile id the API answered with (an old
 username and the current one are one person) when ``stg_authorship_profiles`` accepts that profile, and
-the profile's ORCID and DBLP pid join it. Two different OpenReview profile ids (or ORCID iDs) are never one
-person; the build checks it and logs an error naming any person that still carries several.
+the profile's ORCID and DBLP pid join it — but only when the profile names the author
+(``etl.people.integrity.judge_link``): a profile whose names share no token with the printed name is
+someone else's, and its id, ORCID, DBLP pid and name are dropped (the id printed on the paper is kept when
+it names the author). Every judgement lands in ``authorship_profile_links``; readers of profile data for an
+authorship should take it only ``WHERE profile_kept``. Two different OpenReview profile ids (or ORCID iDs)
+are never one person; the build checks it and logs an error naming any person that still carries several.
+
+Ids the virtual site derives from the printed name (``virtual:…``, one per spelling, shared by namesakes)
+are never strong keys: only ``~`` ids are.
 
 An authorship printed without a name (``author_name`` empty) is still an authorship of the paper: when its
 OpenReview profile gives a name, that name is resolved; otherwise it is its own person, with an id derived
