@@ -59,6 +59,7 @@ def add_status_check(sub: argparse._SubParsersAction) -> None:
         return
     status.add_argument("--check", action="store_true",
                         help="run the consistency checks; exit 1 if one fails (partial or inconsistent warehouse)")
+    status.add_argument("--exports", type=Path, metavar="DIR", help="with --check: also check this export folder")
     show = status.get_default("handler")
     status.set_defaults(handler=lambda args: check_warehouse(args) if args.check else show(args))
 

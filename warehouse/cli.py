@@ -102,11 +102,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def check_warehouse(args: argparse.Namespace) -> int:
     """``talent status --check``: 0 when every named check passes, 1 when one fails."""
-    from warehouse.status import print_checks, run_checks
+    from warehouse.status import check_exports, print_checks, run_checks
 
     con = connect(args.warehouse, read_only=True)
     try:
         checks = run_checks(con, Path(args.warehouse))
+        if getattr(args, "exports", None):
+            checks += check_exports(con, args.exports)
     finally:
         con.close()
     print_checks(checks, as_json=getattr(args, "json", False))

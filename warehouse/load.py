@@ -401,7 +401,7 @@ def load_landing(con: duckdb.DuckDBPyConnection, paths: Iterable[Path]) -> LoadR
     for path in landing_files(paths):
         try:
             file_report = load_file(con, path)
-        except (duckdb.Error, OSError, ValueError) as exc:  # one file's failure must not cost the others
+        except Exception as exc:  # noqa: BLE001 - one file's failure must not cost the others; it is reported
             logger.error("%s: not loaded: %s", path, exc)
             file_report = FileReport(file_name=path.name, refused=f"{path}: not loaded: {exc}")
         if file_report.refused:

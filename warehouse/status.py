@@ -273,3 +273,39 @@ def print_checks(checks: list[Check], as_json: bool = False) -> None:
         print(f"{mark} {check.name}: {check.value} (target {check.target}){detail}")
     failed = sum(not check.ok for check in checks)
     print(f"{len(checks) - failed} of {len(checks)} checks passed")
+
+
+def check_exports(con: duckdb.DuckDBPyConnection, exports: Path) -> list[Check]:
+    """An export folder is whole: a readable contract, no staging leftovers, every table's files holding
+    the rows the contract promises, the warehouse's schema version, and no talent record without its
+    person. Table paths are read from the contract, so the layout stays the exporter's to choose."""
+    contract_path = exports / "_contract.json"
+    try:
+        contract = json.loads(contract_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return [Check("export_contract", "unreadable", "a readable _contract.json", False, str(exc))]
+    checks = [Check("export_contract", "readable", "a readable _contract.json", True)]
+    leftovers = sorted(p.name for p in exports.iterdir() if p.name.startswith((".staging-", ".trash-")))
+    checks.append(Check("export_leftovers", len(leftovers), "0", not leftovers, ", ".join(leftovers)))
+    version = current_version(con)
+    checks.append(Check("export_schema_version", contract.get("schema_version"), f"= {version}",
+                        contract.get("schema_version") == version))
+    files: dict[str, str] = {}
+    for table, spec in sorted((contract.get("tables") or {}).items()):
+        folder = exports / spec.get("path", table)
+        files[table] = f"{folder}/**/*.parquet"
+        try:
+            rows = con.execute("SELECT count(*) FROM read_parquet(?, hive_partitioning = true)",
+                               [files[table]]).fetchone()[0]
+        except duckdb.Error as exc:
+            checks.append(Check(f"export_rows:{table}", "unreadable", str(spec.get("rows")), False, str(exc)[:200]))
+            continue
+        checks.append(Check(f"export_rows:{table}", rows, str(spec.get("rows")), rows == spec.get("rows")))
+    if "talent_records" in files and "persons" in files:
+        orphans = con.execute(
+            """SELECT count(*) FROM read_parquet(?, hive_partitioning = true) t
+               WHERE t.person_id IS NOT NULL AND t.person_id NOT IN
+                     (SELECT person_id FROM read_parquet(?, hive_partitioning = true))""",
+            [files["talent_records"], files["persons"]]).fetchone()[0]
+        checks.append(Check("export_talent_records_without_person", orphans, "0", orphans == 0))
+    return checks
