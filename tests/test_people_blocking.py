@@ -9,7 +9,7 @@ import itertools
 import math
 import random
 
-from etl.people.block import FreeBits, candidate_pairs, deletion_variants
+from etl.people.block import FreeBits, NodeBits, candidate_pairs, deletion_variants
 from etl.people.compare import compare
 from etl.people.name_prior import load_prior
 from etl.people.nodes import build_nodes
@@ -89,9 +89,7 @@ def test_every_pair_that_scores_above_threshold_is_a_candidate() -> None:
     rarity = NameRarity((n for node in nodes for n in node.names), load_prior())
     bits = [max((rarity.bits(p) for p in n.names if not p.is_initial_only), default=0.0) for n in nodes]
     initial_bits = [max(rarity.initial_bits(p) for p in n.names) for n in nodes]
-    free = [max(bits[n.index], initial_bits[n.index]) if any(len(p.first) > 1 for p in n.names)
-            else initial_bits[n.index] for n in nodes]
-    candidates = set(candidate_pairs(nodes, free, FreeBits.from_model(model)))
+    candidates = set(candidate_pairs(nodes, NodeBits(bits, initial_bits), FreeBits.from_model(model)))
     assert candidates, "the fictional population must produce some candidate pairs"
     linkable = set()
     for a, b in itertools.combinations(nodes, 2):
@@ -112,9 +110,9 @@ def test_every_pair_that_scores_above_threshold_is_a_candidate() -> None:
 def test_without_gate_every_block_pair_is_generated() -> None:
     rows = population(200)
     nodes, _ = build_nodes(rows)
-    gated_free = [-100.0] * len(nodes)  # every name hopelessly common: only evidence pairs remain
+    common = [-100.0] * len(nodes)  # every name hopelessly common: only evidence pairs remain
     all_pairs = set(candidate_pairs(nodes))
-    gated = set(candidate_pairs(nodes, gated_free, FreeBits.from_model(load_model())))
+    gated = set(candidate_pairs(nodes, NodeBits(common, common), FreeBits.from_model(load_model())))
     assert gated < all_pairs
 
 

@@ -28,6 +28,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from etl.people.compare import name_level
 from etl.people.nodes import Node
 from etl.people.normalise import NameParts
 from etl.people.records import Model
@@ -116,65 +117,92 @@ class AffiliationTokens:
         return {t for aff in node.affiliations for t in aff.split()}
 
 
+# The name levels a pair whose best agreement is of each kind can score (compare.name_level): exact,
+# first_match and given_joined spellings share an f: or g: key, swapped ones an s: key, fuzzy ones a z: key
+# and initials an n: key, so a pair is judged in the block of its best level with that level's weight.
+KIND_LEVELS = {"f": ("exact", "first_match", "given_joined"), "g": ("exact", "first_match", "given_joined"),
+               "s": ("swapped",), "z": ("fuzzy",), "n": ("initial",)}
+
+
 @dataclass(frozen=True, slots=True)
 class FreeBits:
     """Name rarity (bits) a pair's commoner node needs to be compared without shared evidence.
 
-    Without evidence a pair gets at most its best possible name weight, nothing for coauthors, the best
-    year-gap weight and, for affiliations, "different" when both nodes carry affiliations (or both carry
-    domains) and "missing" otherwise; the rest must come from ``scale * bits``. The name level
-    "given_joined" ("Tie Yan" / "TieYan") needs a given name of several tokens on one side; without one,
-    the best of the other levels is the bound.
+    Without evidence a pair gets at most the weight of the name levels its block can hold (an ``n:``
+    block: "initial", scored with initial-and-surname rarity; a ``z:`` block: "fuzzy"), nothing for
+    coauthors, the best year-gap weight and, for affiliations, "different" when both nodes carry
+    affiliations (or both carry domains) and "missing" otherwise; the rest must come from ``scale * bits``.
+    The level "given_joined" ("Tie Yan" / "TieYan") needs a given name of several tokens on one side.
     """
 
     threshold: float
     scale: float
-    best_name: float
-    best_name_single: float  # neither node has a given name of several tokens
+    weights: dict[str, float]
     best_year: float
     different: float
     missing: float
+    middle_conflict: float
+    fuzzy_min: float
 
     @classmethod
     def from_model(cls, model: Model) -> FreeBits:
-        weights = model["name_level_weights"]
         return cls(
             threshold=model["link_threshold"],
             scale=model["rarity"]["scale"],
-            best_name=max(weights.values()),
-            best_name_single=max(w for level, w in weights.items() if level != "given_joined"),
+            weights=dict(model["name_level_weights"]),
             best_year=max([0.0] + [band["weight"] for band in model["year_gap_weights"]]),
             different=model["affiliation_weights"]["different"],
             missing=model["affiliation_weights"]["missing"],
+            middle_conflict=model["middle_conflict_weight"],
+            fuzzy_min=model["first_name_fuzzy_min"],
         )
 
-    @property
-    def lowest(self) -> float:
-        """Below this no pair is free, whatever its nodes."""
-        return (self.threshold - self.best_name - self.best_year - max(self.different, self.missing)) / self.scale
+    def name_weight(self, kind: str, several_given: bool) -> float:
+        levels = [lv for lv in KIND_LEVELS[kind] if several_given or lv != "given_joined"]
+        return max(self.weights[level] for level in levels)
 
-    def bound(self, both_affiliated: bool, several_given: bool) -> float:
-        """Bits needed by a pair whose nodes both carry affiliations (or domains) or not, and of which
-        one has (or neither has) a given name of several tokens."""
-        name = self.best_name if several_given else self.best_name_single
+    def bound(self, kind: str, both_affiliated: bool, several_given: bool) -> float:
+        """Bits needed by a pair of a ``kind`` block whose nodes both carry affiliations (or domains) or
+        not, and of which one has (or neither has) a given name of several tokens."""
+        name = self.name_weight(kind, several_given)
+        return self.bound_for(name, both_affiliated)
+
+    def bound_for(self, name_weight: float, both_affiliated: bool) -> float:
+        """The same for a pair whose name weight is known."""
         affiliation = self.different if both_affiliated else self.missing
-        return (self.threshold - name - self.best_year - affiliation) / self.scale
+        return (self.threshold - name_weight - self.best_year - affiliation) / self.scale
 
-    def needed(self, a: Node, b: Node) -> float:
+    def lowest(self, kind: str) -> float:
+        """Below this no pair of a ``kind`` block is free, whatever its nodes."""
+        return self.bound(kind, self.different > self.missing, True)
+
+    def needed(self, a: Node, b: Node, kind: str = "f") -> float:
         both = bool((a.affiliations and b.affiliations) or (a.domains and b.domains))
         several = any(len(p.given) > 1 for p in a.names) or any(len(p.given) > 1 for p in b.names)
-        return self.bound(both, several)
+        return self.bound(kind, both, several)
+
+
+@dataclass(frozen=True, slots=True)
+class NodeBits:
+    """The rarity each node brings to a comparison, as the score stage reads it: ``full`` at every level
+    but "initial" (its most specific spelling), ``initial`` at level "initial" (initial and surname)."""
+
+    full: Sequence[float]
+    initial: Sequence[float]
+
+    def of(self, kind: str) -> Sequence[float]:
+        return self.initial if kind == "n" else self.full
 
 
 SMALL_BLOCK = 12  # up to this many nodes, a block's pairs are checked one by one rather than indexed
 
 
 class _Gate:
-    """Per-node facts the pair gate reads, computed once: free bits, the affiliation/domain flags and
+    """Per-node facts the pair gate reads, computed once: rarity, the affiliation/domain flags and
     whether a given name has several tokens, the evidence keys and the affiliation tokens."""
 
-    def __init__(self, nodes: Sequence[Node], free_bits: Sequence[float], needed: FreeBits) -> None:
-        self.free_bits = free_bits
+    def __init__(self, nodes: Sequence[Node], bits: NodeBits, needed: FreeBits) -> None:
+        self.bits = bits
         self.needed = needed
         self.has_aff = [bool(n.affiliations) for n in nodes]
         self.has_dom = [bool(n.domains) for n in nodes]
@@ -193,9 +221,19 @@ class _Gate:
                                            AffiliationTokens.answers(node))
         return facts
 
-    def free(self, a: int, b: int) -> bool:
+    def free(self, kind: str, a: int, b: int) -> bool:
+        bits = self.bits.of(kind)
         both = (self.has_aff[a] and self.has_aff[b]) or (self.has_dom[a] and self.has_dom[b])
-        return min(self.free_bits[a], self.free_bits[b]) >= self.needed.bound(both, self.several[a] or self.several[b])
+        names_a, names_b = self.nodes[a].names, self.nodes[b].names
+        if kind in "fg" and len(names_a) == 1 == len(names_b):
+            # one spelling each: the level they agree at is known exactly ("Charles Chen" / "Charles Yang
+            # Chen": first_match, not given_joined), and so is a middle-name conflict
+            level, conflict = name_level(next(iter(names_a)), next(iter(names_b)), self.needed.fuzzy_min)
+            if level is None:
+                return False
+            name = self.needed.weights[level] + (self.needed.middle_conflict if conflict else 0.0)
+            return min(bits[a], bits[b]) >= self.needed.bound_for(name, both)
+        return min(bits[a], bits[b]) >= self.needed.bound(kind, both, self.several[a] or self.several[b])
 
     def evident(self, a: int, b: int) -> bool:
         (ev_a, asks_a, answers_a), (ev_b, asks_b, answers_b) = self.facts(a), self.facts(b)
@@ -203,15 +241,14 @@ class _Gate:
 
 
 def candidate_pairs(
-    nodes: Sequence[Node], free_bits: Sequence[float] | None = None, needed: FreeBits | None = None
+    nodes: Sequence[Node], bits: NodeBits | None = None, needed: FreeBits | None = None
 ) -> Iterator[tuple[int, int]]:
     """Yield each candidate pair (i < j) once, in a deterministic order.
 
-    ``free_bits[i]`` is the most rarity node ``i`` can bring to a comparison; a pair whose commoner node
-    brings less than ``needed`` is generated only through shared evidence. Without them every pair of a
-    block is generated.
+    A pair whose commoner node brings less rarity (``bits``) than ``needed`` is generated only through
+    shared evidence. Without them every pair of a block is generated.
     """
-    gate = _Gate(nodes, free_bits, needed) if free_bits is not None and needed is not None else None
+    gate = _Gate(nodes, bits, needed) if bits is not None and needed is not None else None
     blocks: dict[str, list[int]] = {}
     answering: dict[str, list[int]] = {}
     for node in nodes:
@@ -228,9 +265,11 @@ def candidate_pairs(
         if gate is None:
             pairs = list(_block_pairs(owners, others))
         elif len(owners) + len(others) <= SMALL_BLOCK:
-            pairs = [(a, b) for a, b in _block_pairs(owners, others) if gate.free(a, b) or gate.evident(a, b)]
+            kind = key[0]
+            pairs = [(a, b) for a, b in _block_pairs(owners, others)
+                     if gate.free(kind, a, b) or gate.evident(a, b)]
         else:
-            pairs = _gated_pairs(gate, owners, others)
+            pairs = _gated_pairs(gate, key[0], owners, others)
         for a, b in pairs:
             pair = (a, b) if a < b else (b, a)
             if pair not in seen:
@@ -246,13 +285,13 @@ def _block_pairs(owners: list[int], others: list[int]) -> Iterator[tuple[int, in
         yield from ((a, b) for b in others if b != a)
 
 
-def _gated_pairs(gate: _Gate, owners: list[int], others: list[int]) -> list[tuple[int, int]]:
+def _gated_pairs(gate: _Gate, kind: str, owners: list[int], others: list[int]) -> list[tuple[int, int]]:
     """A large block: free pairs among nodes rare enough to be free at all, plus pairs sharing evidence
     found through an index, so a common name's block is never enumerated pair by pair."""
-    lowest = gate.needed.lowest
-    rare = [idx for idx in owners if gate.free_bits[idx] >= lowest]
-    rare_others = [idx for idx in others if gate.free_bits[idx] >= lowest]
-    pairs = [(a, b) for a, b in _block_pairs(rare, rare_others) if gate.free(a, b)]
+    lowest, bits = gate.needed.lowest(kind), gate.bits.of(kind)
+    rare = [idx for idx in owners if bits[idx] >= lowest]
+    rare_others = [idx for idx in others if bits[idx] >= lowest]
+    pairs = [(a, b) for a, b in _block_pairs(rare, rare_others) if gate.free(kind, a, b)]
     owner_set = set(owners)
     by_evidence: dict[str, list[int]] = {}
     askers: dict[str, list[int]] = {}

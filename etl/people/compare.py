@@ -46,7 +46,7 @@ def _initials_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return all(x[0] == y[0] for x, y in zip(a, b, strict=False))
 
 
-def _middle_conflict(a: NameParts, b: NameParts) -> bool:
+def middle_conflict(a: NameParts, b: NameParts) -> bool:
     """Both spell a middle name and they disagree: "John A. Smith" vs "John B. Smith"."""
     ma, mb = a.given[1:], b.given[1:]
     return bool(ma and mb) and not _initials_agree(ma, mb)
@@ -66,9 +66,9 @@ def name_level(a: NameParts, b: NameParts, fuzzy_min: float) -> tuple[str | None
         if a.given_joined == b.given_joined:
             return ("given_joined" if same_surname else "first_match"), False
         if fa == fb:
-            return "first_match", _middle_conflict(a, b)
+            return "first_match", middle_conflict(a, b)
         if fuzzy_given(fa, fb, fuzzy_min):
-            return "fuzzy", _middle_conflict(a, b)
+            return "fuzzy", middle_conflict(a, b)
         return None, False
     if not _initials_agree(a.given, b.given):
         return None, False

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from etl.people.block import FreeBits, candidate_pairs
+from etl.people.block import FreeBits, NodeBits, candidate_pairs
 from etl.people.cluster import cluster, drop_ambiguous_initial_links
 from etl.people.compare import compare
 from etl.people.ids import assign_ids
@@ -63,19 +63,15 @@ def resolve_with_report(
     # A node's rarity is that of its most specific spelling; a pair is as ambiguous as its commoner node.
     node_bits = [max((rarity.bits(p) for p in node.names if not p.is_initial_only), default=0.0) for node in nodes]
     node_initial_bits = [max(rarity.initial_bits(p) for p in node.names) for node in nodes]
-    # The most rarity a node can bring to any comparison (an initial-only node is always compared at
-    # level "initial"): blocking skips pairs that this, without shared evidence, cannot link.
-    free_bits = [
-        max(node_bits[n.index], node_initial_bits[n.index]) if any(len(p.first) > 1 for p in n.names)
-        else node_initial_bits[n.index]
-        for n in nodes
-    ]
+    # The rarity a node brings to a comparison at full-name levels and at level "initial" (as scored
+    # below): blocking skips pairs that this, without shared evidence, cannot link.
+    gate_bits = NodeBits(full=node_bits, initial=node_initial_bits)
     fuzzy_min = model["first_name_fuzzy_min"]
     aff_min = model["affiliation_fuzzy_min"]
     threshold = model["link_threshold"]
     edges: list[tuple[float, int, int]] = []
     n_candidates = n_scored = 0
-    for i, j in candidate_pairs(nodes, free_bits, FreeBits.from_model(model)):
+    for i, j in candidate_pairs(nodes, gate_bits, FreeBits.from_model(model)):
         n_candidates += 1
         comparison = compare(nodes[i], nodes[j], fuzzy_min, aff_min)
         if comparison is None:
