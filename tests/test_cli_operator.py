@@ -92,3 +92,18 @@ def test_crawl_of_a_folder_that_is_a_file_is_a_clear_error(tmp_path, capsys):
     code = main(["load", str(blocker / "x.jsonl"), "--warehouse", str(warehouse)])
     assert code == 2 and "Traceback" not in capsys.readouterr().err
     assert not warehouse.exists()
+
+
+def test_a_single_crawl_prints_progress_on_stderr(capsys, monkeypatch):
+    from talent import crawl_cli
+
+    clock = iter([0.0, 6.0, 7.0, 12.5])
+    monkeypatch.setattr(crawl_cli.time, "monotonic", lambda: next(clock))
+    progress = crawl_cli.ProgressLine("crawl openreview neurips 2022")
+    progress(1000)  # 6 s after the start: printed
+    progress(1200)  # 1 s later: too soon
+    progress(2834)  # 5.5 s later: printed
+    assert capsys.readouterr().err.splitlines() == [
+        "crawl openreview neurips 2022: 1,000 records landed (6 s)",
+        "crawl openreview neurips 2022: 2,834 records landed (12 s)",
+    ]
