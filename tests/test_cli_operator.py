@@ -107,3 +107,18 @@ def test_a_single_crawl_prints_progress_on_stderr(capsys, monkeypatch):
         "crawl openreview neurips 2022: 1,000 records landed (6 s)",
         "crawl openreview neurips 2022: 2,834 records landed (12 s)",
     ]
+
+
+def test_an_operator_can_set_a_committed_raw_row_aside(small, capsys):
+    from warehouse.db import connect
+
+    con = connect(small, read_only=True)
+    raw_id = con.execute("SELECT raw_id FROM raw_records WHERE record_key = 'neurips/2022/p1'").fetchone()[0]
+    con.close()
+    assert main(["quarantine", "--raw-id", str(raw_id), "--warehouse", str(small)]) == 2  # a reason is required
+    assert main(["quarantine", "--raw-id", "999999", "--reason", "x", "--warehouse", str(small)]) == 2
+    assert main(["quarantine", "--raw-id", str(raw_id), "--reason", "wrong paper", "--warehouse", str(small)]) == 1
+    out = capsys.readouterr().out
+    assert "set aside 1 raw row(s)" in out and "2 papers, 3 at the previous build" in out
+    assert main(["quarantine", "--warehouse", str(small)]) == 0
+    assert "set aside by an operator: wrong paper" in capsys.readouterr().out

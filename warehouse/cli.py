@@ -91,6 +91,47 @@ def _build(args: argparse.Namespace) -> int:
     return 1 if report.warnings or report.quarantined else 0
 
 
+def _quarantine(args: argparse.Namespace) -> int:
+    """List quarantined lines and rows, or set committed raw rows aside by id and rebuild."""
+    if args.raw_ids:
+        if not args.reason:
+            print("talent quarantine: give --reason when setting rows aside")
+            return 2
+        con = connect(args.warehouse, read_only=True)
+        try:
+            known = {row[0] for row in con.execute(
+                "SELECT raw_id FROM raw_records WHERE raw_id IN (SELECT unnest(?))", [args.raw_ids]).fetchall()}
+        finally:
+            con.close()
+        unknown = sorted(set(args.raw_ids) - known)
+        if unknown:
+            print(f"talent quarantine: no raw row with id {', '.join(map(str, unknown))}; nothing changed")
+            return 2
+        with write_session(args.warehouse) as con:
+            con.execute(
+                """INSERT INTO raw_quarantine
+                   SELECT NULL, NULL, raw_id, crawl_id, source, record_key, ?, left(CAST(data AS VARCHAR), 65536), now()
+                   FROM raw_records WHERE raw_id IN (SELECT unnest(?))
+                     AND raw_id NOT IN (SELECT raw_id FROM raw_quarantine WHERE raw_id IS NOT NULL)""",
+                [f"set aside by an operator: {args.reason}", args.raw_ids])
+            report = build(con)
+        print(f"set aside {len(known)} raw row(s) and rebuilt {args.warehouse}")
+        print_build_warnings(report)
+        return 1 if report.warnings else 0
+    con = connect(args.warehouse, read_only=True)
+    try:
+        rows = con.execute(
+            """SELECT coalesce(file_name || ':' || line_no, 'raw_id ' || raw_id), coalesce(record_key, ''), reason
+               FROM raw_quarantine ORDER BY quarantined_at DESC LIMIT ?""", [args.limit]).fetchall()
+        total = con.execute("SELECT count(*) FROM raw_quarantine").fetchone()[0]
+    finally:
+        con.close()
+    for where, key, reason in rows:
+        print(f"{where}  {key}  {reason}")
+    print(f"{total} quarantined line(s) and row(s) in {args.warehouse}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     load = sub.add_parser("load", help="load landing files into the warehouse, then rebuild it")
     load.add_argument("paths", nargs="*", type=Path,
@@ -98,6 +139,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     load.set_defaults(handler=_load)
     rebuild = sub.add_parser("build", help="rebuild staging, core tables and views from the raw layer")
     rebuild.set_defaults(handler=_build)
+    quarantine = sub.add_parser("quarantine", help="list quarantined landing lines and raw rows, or set raw rows aside")
+    quarantine.add_argument("--raw-id", dest="raw_ids", type=int, action="append", metavar="ID",
+                            help="set this committed raw_records row aside (repeatable), then rebuild")
+    quarantine.add_argument("--reason", help="why (required with --raw-id)")
+    quarantine.add_argument("--limit", type=int, default=50, help="rows listed (default %(default)s)")
+    quarantine.set_defaults(handler=_quarantine)
 
 
 def check_warehouse(args: argparse.Namespace) -> int:
