@@ -7,9 +7,11 @@ DuckDB can query directly.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -43,10 +45,37 @@ class RunReport:
         return asdict(self)
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one run.
+
+    Resolution allocates millions of small objects (name parts, sets, tuples) and frees almost none
+    until it ends, so every collection walks a heap that only grows: at 10x the synthetic population
+    half the run time went to collections that found nothing. The stages build no reference cycles;
+    reference counting frees what they drop, and the collector resumes (and catches up) afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def resolve_with_report(
     rows: Iterable[AuthorRow],
     config: dict[str, Any] | str | Path | Model | None = None,
     previous_ids: Mapping[str, str] | None = None,
+) -> tuple[dict[str, str], RunReport]:
+    with cyclic_gc_paused():
+        return _resolve(rows, config, previous_ids)
+
+
+def _resolve(
+    rows: Iterable[AuthorRow],
+    config: dict[str, Any] | str | Path | Model | None,
+    previous_ids: Mapping[str, str] | None,
 ) -> tuple[dict[str, str], RunReport]:
     started = time.perf_counter()
     model = config if isinstance(config, Model) else load_model(config)
