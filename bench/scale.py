@@ -66,8 +66,11 @@ def _stage(name: str, warehouse: Path, landing: Path) -> dict[str, Any]:
                           author_name AS name, raw_affiliation AS affiliation, email_domain, year
                    FROM core_authorships"""
             ).to_arrow_table().to_pylist()
-            started = time.perf_counter()  # time the resolver, not the query
-            _, report = resolve_with_report([row_from_mapping(r) for r in rows])
+            author_rows = [row_from_mapping(r) for r in rows]
+            del rows
+            started = time.perf_counter()  # time the resolver, not the query nor the row conversion
+            _, report = resolve_with_report(author_rows)
+            rows = author_rows
             extra = {"rows": len(rows), "candidate_pairs": report.candidate_pairs, "persons": report.persons}
         elif name == "resolve_affiliations":
             from etl.affiliations.resolver import load_resolver
