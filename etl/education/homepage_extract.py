@@ -10,7 +10,8 @@ such as "Students" or "News" are never read; template placeholders are dropped. 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
+from functools import cache
 
 from etl.education.html_blocks import Block, page_blocks
 from etl.education.institutions import Institution, InstitutionResolver, Span, find_spans
@@ -363,4 +364,17 @@ def extract_statements(html: str, resolver: InstitutionResolver) -> list[Stateme
     return _select(statements)
 
 
-__all__ = ["PHD", "STAGES", "Statement", "extract_statements", "sentences", "years"]
+@cache
+def _shared_resolver() -> InstitutionResolver:
+    from etl.education.institutions import default_resolver
+
+    return default_resolver()
+
+
+def extract_page_statements(html: str) -> list[dict]:
+    """Statements of one page as plain dicts, with the project's resolver: the ``homepages`` spider's
+    ``HOMEPAGES_EXTRACTOR`` (loaded by name, so the Scrapy project itself imports nothing outside scrapers/)."""
+    return [asdict(statement) for statement in extract_statements(html, _shared_resolver())]
+
+
+__all__ = ["PHD", "STAGES", "Statement", "extract_page_statements", "extract_statements", "sentences", "years"]

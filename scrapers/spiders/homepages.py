@@ -16,13 +16,14 @@ SHA-256 and fetch time (added by the landing pipeline).
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from scrapy.utils.misc import load_object
 
 from scrapers.parsing.homepage import about_links, homepage_url, is_html
 from scrapers.spiders.base import SpiderArgumentError
@@ -82,6 +83,9 @@ def homepages_from_landing(folder: str) -> dict[str, list[str]]:
     return found
 
 
+DEFAULT_EXTRACTOR = "etl.education.homepage_extract.extract_page_statements"
+
+
 class HomepagesSpider(IdListSpider):
     name = "homepages"
     custom_settings = {
@@ -99,7 +103,7 @@ class HomepagesSpider(IdListSpider):
         super().__init__(ids=joined, **kwargs)
         self.arguments.update({"urls_file": urls_file, "profiles_landing": profiles_landing})
         self.arguments.pop("ids_file", None)
-        self._resolver = None
+        self._extractor: Callable[[str], list[dict[str, Any]]] | None = None
 
     def validate_id(self, value: str) -> str:
         url = homepage_url(value)
@@ -108,12 +112,13 @@ class HomepagesSpider(IdListSpider):
         return url
 
     @property
-    def resolver(self):
-        if self._resolver is None:
-            from etl.education.institutions import default_resolver
-
-            self._resolver = default_resolver()
-        return self._resolver
+    def extractor(self) -> Callable[[str], list[dict[str, Any]]]:
+        """Page HTML → degree statements. Named by the ``HOMEPAGES_EXTRACTOR`` setting and loaded by name:
+        extraction needs the institution registry (the talent-tracker package), which a scrapyd egg of
+        ``scrapers/`` alone does not carry, so a scrapyd host running this spider needs the package installed."""
+        if self._extractor is None:
+            self._extractor = load_object(self.settings.get("HOMEPAGES_EXTRACTOR", DEFAULT_EXTRACTOR))
+        return self._extractor
 
     def _request(self, url: str, homepage: str, role: str) -> scrapy.Request:
         return scrapy.Request(
@@ -128,7 +133,7 @@ class HomepagesSpider(IdListSpider):
     async def start(self) -> AsyncIterator[Any]:
         # Load the institution registry before the first request: loading it inside a callback would stall
         # the reactor for seconds while responses (and their timeouts) wait.
-        assert self.resolver is not None
+        self.extractor("<html></html>")
         pending = self.pending_ids()
         self.crawler.stats.set_value("homepages/requested", len(pending))
         for url in pending:
@@ -140,10 +145,8 @@ class HomepagesSpider(IdListSpider):
             self.crawler.stats.inc_value("homepages/not_html")
             yield self.reject(response.url, f"not HTML ({content_type or 'no content type'})", status=response.status)
             return
-        from etl.education.homepage_extract import extract_statements
-
         html = response.text
-        statements = [asdict(s) for s in extract_statements(html, self.resolver)]
+        statements = self.extractor(html)
         self.crawler.stats.inc_value(f"homepages/{role}_pages")
         if statements:
             self.crawler.stats.inc_value("homepages/pages_with_statements")
