@@ -7,7 +7,7 @@ labelled file:
     .venv/bin/python bench/labelled_sample.py draw --warehouse warehouse/talent.duckdb --n 200 --seed 9 \\
         --out /tmp/work_sample.csv
     # a person fills label_country (ISO alpha-2 the printed string implies; '?' where it implies none)
-    .venv/bin/python bench/labelled_sample.py score --in /tmp/work_sample.csv
+    .venv/bin/python bench/labelled_sample.py score --in /tmp/work_sample.csv [--warehouse OTHER.duckdb]
 
 ``draw`` samples authorships of real conferences only (never a test-data paper) and shows, beside the printed
 string and email domain, the pipeline's work country for that person-year (``talent_records``) and for the
@@ -77,14 +77,54 @@ def draw(warehouse: Path, n: int, seed: int, out: Path) -> int:
     return 0
 
 
-def score(path: Path, column: str) -> int:
+KEY = ("conference", "year", "paper_id", "author_position")
+
+
+def _predictions(warehouse: Path) -> dict[tuple[str, ...], dict[str, str]]:
+    """The pipeline's values for every authorship of ``warehouse``, by key (to re-score old labels)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        sql = DRAW_SQL.replace("ORDER BY hash(concat_ws('/', a.conference, a.year, a.paper_id, a.author_position, "
+                               "$seed))\nLIMIT $n", "")
+        has_test_flag = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'papers' "
+                                    "AND column_name = 'test_data'").fetchall()[0][0]
+        if not has_test_flag:
+            sql = sql.replace("AND coalesce(p.test_data, false)", "AND false")
+        rows = con.execute(sql).fetchall()
+    finally:
+        con.close()
+    return {tuple(str(v) for v in row[:4]): {"record_work_country": row[8] or "", "authorship_country": row[10] or ""}
+            for row in rows}
+
+
+def _label_set(label: str) -> frozenset[str]:
+    """The countries a label names; empty when the printed string does not settle them all ('?', 'CA+?')."""
+    parts = [part.strip().upper() for part in label.split("+") if part.strip()]
+    return frozenset() if not parts or "?" in parts else frozenset(parts)
+
+
+def _is_correct(predicted: str, label: frozenset[str], column: str) -> bool:
+    """A person-year's one work country is right when it is one of the string's countries (two affiliations
+    in two countries are both true); an authorship's countries must be exactly the string's."""
+    values = frozenset(part for part in (predicted or "").upper().split("+") if part)
+    if column == "record_work_country":
+        return len(values) == 1 and values <= label
+    return values == label
+
+
+def score(path: Path, column: str, warehouse: Path | None = None) -> int:
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    labelled = [row for row in rows if row["label_country"].strip() and row["label_country"].strip() != "?"]
+    if warehouse is not None:  # labels describe the printed string, so they re-score any later build
+        predictions = _predictions(warehouse)
+        for row in rows:
+            row.update(predictions.get(tuple(row[k] for k in KEY), {"record_work_country": "",
+                                                                     "authorship_country": ""}))
+    labelled = [row for row in rows if _label_set(row["label_country"])]
     if not labelled:
         print("no labelled rows", file=sys.stderr)
         return 2
-    correct = sum(1 for row in labelled if (row[column] or "").upper() == row["label_country"].strip().upper())
+    correct = sum(1 for row in labelled if _is_correct(row[column], _label_set(row["label_country"]), column))
     null = sum(1 for row in labelled if not row[column])
     wrong = len(labelled) - correct - null
     interval = wilson_interval(correct, len(labelled))
@@ -97,7 +137,7 @@ def score(path: Path, column: str) -> int:
         print(f"precision where a country was given {correct / answered:.3f} "
               f"(95% Wilson {answered_interval.low:.3f}-{answered_interval.high:.3f})")
     for row in labelled:
-        if (row[column] or "").upper() != row["label_country"].strip().upper():
+        if not _is_correct(row[column], _label_set(row["label_country"]), column):
             print(f"  #{row['sample_id']} {row['raw_affiliation']!r}: {row[column] or 'NULL'} vs {row['label_country']}"
                   f" {row['label_note']}")
     return 0
@@ -114,10 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("score")
     s.add_argument("--in", dest="path", type=Path, required=True)
     s.add_argument("--column", default="record_work_country", choices=("record_work_country", "authorship_country"))
+    s.add_argument("--warehouse", type=Path, help="re-score the labels against this warehouse's values")
     args = parser.parse_args(argv)
     if args.command == "draw":
         return draw(args.warehouse, args.n, args.seed, args.out)
-    return score(args.path, args.column)
+    return score(args.path, args.column, args.warehouse)
 
 
 if __name__ == "__main__":
