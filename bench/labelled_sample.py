@@ -112,9 +112,9 @@ def _is_correct(predicted: str, label: frozenset[str], column: str) -> bool:
     return values == label
 
 
-def score(path: Path, column: str, warehouse: Path | None = None) -> int:
+def score(path: Path, column: str, warehouse: Path | None = None, years: set[str] | None = None) -> int:
     with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+        rows = [row for row in csv.DictReader(handle) if not years or row["year"] in years]
     if warehouse is not None:  # labels describe the printed string, so they re-score any later build
         predictions = _predictions(warehouse)
         for row in rows:
@@ -155,10 +155,12 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--in", dest="path", type=Path, required=True)
     s.add_argument("--column", default="record_work_country", choices=("record_work_country", "authorship_country"))
     s.add_argument("--warehouse", type=Path, help="re-score the labels against this warehouse's values")
+    s.add_argument("--years", help="comma-separated years to keep (e.g. to compare with a build lacking one)")
     args = parser.parse_args(argv)
     if args.command == "draw":
         return draw(args.warehouse, args.n, args.seed, args.out)
-    return score(args.path, args.column, args.warehouse)
+    years = set(args.years.split(",")) if args.years else None
+    return score(args.path, args.column, args.warehouse, years)
 
 
 if __name__ == "__main__":
