@@ -1,7 +1,8 @@
 """One talent record per person × conference-year, each value with its evidence; unknown stays None.
 
 * ``undergrad_country`` — the origin proxy: the country of an undergraduate *degree* entry that counts
-  for that year; ``grad_country`` — the PhD's country, else the master's. Only entries that are degrees
+  for that year (the earliest, among the best-evidenced); ``grad_country`` — the PhD's country, else the
+  master's (begun by that year, so finished ones too). Only entries that are degrees
   (``is_degree``: an education stage at a degree-granting institution, never a student position at a
   company or an internship) and that count for the year (``counts_from_year``/``counts_to_year``: a dated
   entry from its start on, an undated one only for the conference-year it was observed for) are read —
@@ -14,6 +15,16 @@
 * ``sector`` from the work institution's type; ``tier`` the highest tier of the person's papers that year;
   ``track`` 'main' when any of them is a main-track paper (``tracks`` lists all), ``main_track_tier`` the
   highest tier among the main-track ones.
+
+Several candidates may count for a field: the precedence rule of ``etl.people.history`` (dated > undated;
+explicit country > domain > resolver; stated degree > position; then earliest start, confidence) picks one,
+and the field's evidence says which (``rule``, ``why``) and lists the candidates it beat with another country.
+
+Work from the paper: the (institution, country) with the most weight over the person's papers that year. When
+the top weight is shared by entries in *different countries* ("UvA / Qualcomm") nothing is picked: the
+work country and institution stay NULL with evidence ``method: "tie"`` listing every tied candidate, and
+the study views' fractional counts (built from every affiliation's weight) carry both countries. A tie
+within one country keeps the country and leaves the institution NULL. No tie is broken by institution id.
 
 Every evidence entry names its ``origin`` (paper, conference_site, openreview_profile_snapshot,
 email_domain_on_paper, openreview_profile_history, orcid, analyst_correction) and the year the value is
@@ -28,7 +39,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from etl.people.corrections import Correction
-from etl.people.history import counts_for_years, counts_in
+from etl.people.history import (
+    BOUNDS_UNDATED,
+    COUNTRY_NONE,
+    EVIDENCE_POSITION,
+    PRECEDENCE_RULE,
+    bounds_of,
+    counts_for_years,
+    counts_in,
+    precedence_key,
+)
 from scrapers.items import TIER_RANK
 
 SECTOR_OF_TYPE = {
@@ -83,18 +103,37 @@ class HistoryRow:
     observed_year: int | None = None
     counts_from_year: int | None = None
     counts_to_year: int | None = None
+    bounds: str | None = None  # stated | observed | undated (None: read from an older table → from the years)
+    finished_from_year: int | None = None
+    country_source: str = COUNTRY_NONE
+    degree_evidence: str = EVIDENCE_POSITION
+
+    @property
+    def dating(self) -> str:
+        return self.bounds or bounds_of(self.start_year, self.end_year, None)
+
+    def precedence(self) -> tuple:
+        return (*precedence_key(self.dating, self.country_source, self.degree_evidence, self.start_year,
+                                self.confidence), self.source, self.source_key)
 
 
 def history_row(stage: str, institution_id: str | None, country_code: str | None, institution_type: str | None,
                 start_year: int | None, end_year: int | None, source: str, method: str, confidence: float,
-                source_key: str, *, is_degree: bool, observed_year: int | None = None) -> HistoryRow:
+                source_key: str, *, is_degree: bool, observed_year: int | None = None, bounds: str | None = None,
+                finished_from_year: int | None = None, country_source: str = COUNTRY_NONE,
+                degree_evidence: str = EVIDENCE_POSITION) -> HistoryRow:
     """A HistoryRow whose counting years follow the one rule of ``etl.people.history``."""
     first, last = counts_for_years(start_year, end_year, observed_year)
+    dating = bounds_of(start_year, end_year, bounds)
+    if finished_from_year is None and dating == "stated":
+        finished_from_year = end_year
     return HistoryRow(stage, institution_id, country_code, institution_type, start_year, end_year, source, method,
-                      confidence, source_key, is_degree, observed_year, first, last)
+                      confidence, source_key, is_degree, observed_year, first, last, dating, finished_from_year,
+                      country_source, degree_evidence)
 
 
-ORIGIN_OF_SOURCE = {"openreview_profile": "openreview_profile_history", "orcid": "orcid"}
+ORIGIN_OF_SOURCE = {"openreview_profile": "openreview_profile_history", "orcid": "orcid",
+                    "homepage": "homepage_statement"}
 MAIN_TRACK = "main"
 
 
@@ -157,22 +196,64 @@ def _history_evidence(row: HistoryRow, year: int, method_prefix: str = "") -> di
     return {"source": row.source, "origin": ORIGIN_OF_SOURCE.get(row.source, row.source),
             "method": method_prefix + row.method, "source_key": row.source_key,
             "institution_id": row.institution_id, "stage": row.stage, "start_year": row.start_year,
-            "end_year": row.end_year, "observed_year": row.observed_year,
+            "end_year": row.end_year, "observed_year": row.observed_year, "bounds": row.dating,
+            "finished_from_year": row.finished_from_year, "country_source": row.country_source,
+            "degree_evidence": row.degree_evidence,
             "holds_for_year": year if dated or row.observed_year == year else None}
 
 
+def why_picked(row: HistoryRow, candidates: list[HistoryRow]) -> str:
+    """One line an analyst can read: the picked candidate's evidence tier and how many it was chosen from."""
+    dating = "dated" if row.dating != BOUNDS_UNDATED else "undated"
+    text = (f"{dating} ({row.dating} bounds), country {row.country_source}, {row.degree_evidence.replace('_', ' ')}"
+            f"; first of {len(candidates)} candidate(s) by: {PRECEDENCE_RULE}")
+    return text
+
+
+def _education_evidence(row: HistoryRow, candidates: list[HistoryRow], year: int) -> dict[str, Any]:
+    evidence = _history_evidence(row, year)
+    evidence["rule"] = PRECEDENCE_RULE
+    evidence["why"] = why_picked(row, candidates)
+    evidence["candidates"] = len(candidates)
+    beaten = [{"country_code": r.country_code, "source": r.source, "source_key": r.source_key,
+               "bounds": r.dating, "country_source": r.country_source, "degree_evidence": r.degree_evidence}
+              for r in candidates if r is not row and r.country_code != row.country_code]
+    if beaten:
+        evidence["other_countries"] = beaten[:5]
+    return evidence
+
+
+def education_candidates(history: list[HistoryRow], stage: str, year: int) -> list[HistoryRow]:
+    """Degree rows of ``stage`` with a country that count in ``year``, best first by the precedence rule."""
+    return sorted((r for r in history if r.stage == stage and r.is_degree and r.country_code
+                   and counts_in(r.counts_from_year, r.counts_to_year, year)), key=HistoryRow.precedence)
+
+
 def pick_education(history: list[HistoryRow], stages: tuple[str, ...], year: int) -> HistoryRow | None:
-    """The most confident degree entry of the first stage in ``stages`` with a country that counts in ``year``."""
+    """The first degree entry by the precedence rule, of the first stage in ``stages`` that has one counting in
+    ``year`` (undergraduate: the earliest start among the best-evidenced; graduate: PhD, else master's)."""
     for stage in stages:
-        candidates = [r for r in history if r.stage == stage and r.is_degree and r.country_code
-                      and counts_in(r.counts_from_year, r.counts_to_year, year)]
+        candidates = education_candidates(history, stage, year)
         if candidates:
-            return min(candidates, key=lambda r: (-r.confidence, r.start_year or 9999, r.source, r.source_key))
+            return candidates[0]
     return None
 
 
-def pick_paper_affiliation(affiliations: list[PaperAffiliation]) -> tuple[PaperAffiliation, float] | None:
-    """The affiliation with the most weight over the person's papers that year (then confidence)."""
+@dataclass(frozen=True, slots=True)
+class Tie:
+    """Top paper affiliations of equal weight: the country is known only when they all share it."""
+
+    candidates: list[tuple[PaperAffiliation, float]]
+
+    @property
+    def country_code(self) -> str | None:
+        countries = {row.country_code for row, _ in self.candidates}
+        return countries.pop() if len(countries) == 1 else None
+
+
+def _affiliation_totals(affiliations: list[PaperAffiliation]
+                        ) -> tuple[dict[tuple[str | None, str | None], float],
+                                   dict[tuple[str | None, str | None], PaperAffiliation]]:
     totals: dict[tuple[str | None, str | None], float] = {}
     best_row: dict[tuple[str | None, str | None], PaperAffiliation] = {}
     for row in affiliations:
@@ -182,10 +263,27 @@ def pick_paper_affiliation(affiliations: list[PaperAffiliation]) -> tuple[PaperA
         totals[key] = totals.get(key, 0.0) + row.weight
         if key not in best_row or row.confidence > best_row[key].confidence:
             best_row[key] = row
+    return totals, best_row
+
+
+def pick_paper_affiliation(affiliations: list[PaperAffiliation]
+                           ) -> tuple[PaperAffiliation, float] | Tie | None:
+    """The (institution, country) with the most weight over the person's papers that year; a :class:`Tie`
+    when several share the top weight (module docstring: never broken by institution id). A string resolved
+    only to a country drops out of a tie with an institution in that same country (it says less about the
+    same place); in another country it stays in the tie."""
+    totals, best_row = _affiliation_totals(affiliations)
     if not totals:
         return None
-    key = min(totals, key=lambda k: (-totals[k], k[0] is None, -best_row[k].confidence, k[0] or "", k[1] or ""))
-    return best_row[key], totals[key]
+    top = max(round(total, 6) for total in totals.values())
+    tied = [key for key, total in totals.items() if round(total, 6) == top]
+    with_institution = [key for key in tied if key[0] is not None]
+    tied = [key for key in tied if key[0] is not None or not with_institution
+            or key[1] not in {k[1] for k in with_institution}]
+    if len(tied) == 1:
+        return best_row[tied[0]], totals[tied[0]]
+    tied.sort(key=lambda k: (k[1] or "", k[0] or ""))  # a stable listing order only, never a choice
+    return Tie([(best_row[key], totals[key]) for key in tied])
 
 
 def pick_history_at(history: list[HistoryRow], year: int) -> tuple[HistoryRow, str] | None:
@@ -220,20 +318,39 @@ def build_record(conference: str, year: int, person_id: str, name: str | None, t
     undergrad = pick_education(history, ("undergrad",), year)
     if undergrad:
         record.undergrad_country = undergrad.country_code
-        record.evidence["undergrad_country"] = _history_evidence(undergrad, year)
+        record.evidence["undergrad_country"] = _education_evidence(
+            undergrad, education_candidates(history, "undergrad", year), year)
         record.field_confidence["undergrad_country"] = undergrad.confidence
     grad = pick_education(history, ("phd", "masters"), year)
     if grad:
         record.grad_country = grad.country_code
-        record.evidence["grad_country"] = _history_evidence(grad, year)
+        record.evidence["grad_country"] = _education_evidence(
+            grad, education_candidates(history, grad.stage, year), year)
         record.field_confidence["grad_country"] = grad.confidence
     _set_work(record, affiliations, email_affiliations or [], history)
     return record
 
 
+def _tie_evidence(tie: Tie) -> dict[str, Any]:
+    return {"source": tie.candidates[0][0].source, "origin": tie.candidates[0][0].origin,
+            "observed_year": tie.candidates[0][0].observed_year, "method": "tie",
+            "note": "top paper affiliations of equal weight; not broken by institution id",
+            "candidates": [{"institution_id": row.institution_id, "country_code": row.country_code,
+                            "weight": round(weight, 3), "paper_id": row.paper_id, "method": row.method}
+                           for row, weight in tie.candidates]}
+
+
 def _set_work(record: TalentRecord, affiliations: list[PaperAffiliation], email_affiliations: list[PaperAffiliation],
               history: list[HistoryRow]) -> None:
     picked = pick_paper_affiliation(affiliations) or pick_paper_affiliation(email_affiliations)
+    if isinstance(picked, Tie):
+        evidence = _tie_evidence(picked)
+        record.work_country = picked.country_code
+        record.evidence["work_country"] = evidence
+        if record.work_country:
+            record.field_confidence["work_country"] = min(row.confidence for row, _ in picked.candidates)
+        record.evidence["work_institution_id"] = evidence
+        return
     if picked:
         row, weight = picked
         evidence = {"source": row.source, "origin": row.origin, "observed_year": row.observed_year,

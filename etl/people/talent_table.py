@@ -128,8 +128,10 @@ def read_history(con: duckdb.DuckDBPyConnection) -> dict[str, list[HistoryRow]]:
     base = ("person_id, stage, institution_id, country_code, institution_type, start_year, end_year, source, "
             "method, confidence, source_key")
     if has_column(con, "person_education", "is_degree"):
+        extra = (", bounds, finished_from_year, country_source, degree_evidence"
+                 if has_column(con, "person_education", "precedence") else "")
         for person_id, *values in con.execute(
-                f"SELECT {base}, is_degree, observed_year, counts_from_year, counts_to_year "  # noqa: S608
+                f"SELECT {base}, is_degree, observed_year, counts_from_year, counts_to_year{extra} "  # noqa: S608
                 "FROM person_education").fetchall():
             out[person_id].append(HistoryRow(*values))
         return out

@@ -16,8 +16,9 @@ SELECT
     from_json(r.data -> 'data' -> 'email_domains', '["VARCHAR"]') AS email_domains,
     from_json(
         r.data -> 'data' -> 'history',
-        '[{"position": "VARCHAR", "start": "INTEGER", "end": "INTEGER",
-           "institution": {"name": "VARCHAR", "domain": "VARCHAR", "country": "VARCHAR", "department": "VARCHAR"}}]'
+        '[{"position": "VARCHAR", "start": "INTEGER", "end": "INTEGER", "bounds": "VARCHAR",
+           "institution": {"name": "VARCHAR", "domain": "VARCHAR", "country": "VARCHAR", "city": "VARCHAR",
+                           "department": "VARCHAR"}}]'
     ) AS history,
     coalesce(CAST(r.data -> 'data' ->> 'test_data' AS BOOLEAN), false) AS test_data,
     r.source_url,
@@ -110,6 +111,47 @@ SELECT
 FROM entries;
 COMMENT ON VIEW stg_orcid_affiliations IS 'Staging: one row per ORCID education or employment entry, dates partial (month may be NULL).';
 
+-- stg_homepage_statements — grain: one row per (homepage page, profile id listing it, degree statement).
+-- The degrees a researcher's homepage states (spider homepages, extractor etl.education.homepage_extract):
+-- stage, institution as written and as resolved, years if stated, the extractor's confidence and evidence.
+CREATE OR REPLACE VIEW stg_homepage_statements AS
+WITH pages AS (
+    SELECT r.record_key AS page_url,
+           from_json(r.data -> 'data' -> 'profile_ids', '["VARCHAR"]') AS profile_ids,
+           from_json(r.data -> 'data' -> 'statements',
+                     '[{"stage": "VARCHAR", "institution_name": "VARCHAR", "institution_id": "VARCHAR",
+                        "country_code": "VARCHAR", "start_year": "INTEGER", "end_year": "INTEGER",
+                        "confidence": "DOUBLE", "evidence": "VARCHAR"}]') AS statements,
+           coalesce(CAST(r.data -> 'data' ->> 'test_data' AS BOOLEAN), false) AS test_data,
+           r.fetched_at
+    FROM stg_latest_records r
+    WHERE r.source = 'homepages' AND r.record_type = 'homepage'
+),
+statements AS (
+    SELECT page_url, profile_ids, test_data, fetched_at, generate_subscripts(statements, 1) AS statement_no,
+           unnest(statements) AS s
+    FROM pages
+)
+SELECT page_url, unnest(profile_ids) AS profile_id, statement_no, s.stage, s.institution_name,
+       s.institution_id, upper(s.country_code) AS country_code, s.start_year, s.end_year, s.confidence,
+       s.evidence, test_data, fetched_at
+FROM statements
+WHERE s.stage IN ('undergrad', 'masters', 'phd');
+COMMENT ON VIEW stg_homepage_statements IS 'Staging: one row per degree a homepage states, per OpenReview profile id that lists the page (test_data marks the fictional pages).';
+COMMENT ON COLUMN stg_homepage_statements.page_url IS 'URL of the page that states the degree.';
+COMMENT ON COLUMN stg_homepage_statements.profile_id IS 'OpenReview profile id whose homepage led to the page.';
+COMMENT ON COLUMN stg_homepage_statements.statement_no IS 'Position of the statement on the page, from 1.';
+COMMENT ON COLUMN stg_homepage_statements.stage IS 'undergrad, masters or phd.';
+COMMENT ON COLUMN stg_homepage_statements.institution_name IS 'Institution as the page writes it.';
+COMMENT ON COLUMN stg_homepage_statements.institution_id IS 'Registry institution the extractor resolved; NULL when unresolved.';
+COMMENT ON COLUMN stg_homepage_statements.country_code IS 'ISO alpha-2 country of the institution; NULL when unresolved.';
+COMMENT ON COLUMN stg_homepage_statements.start_year IS 'Start year when the page states it.';
+COMMENT ON COLUMN stg_homepage_statements.end_year IS 'End (or expected) year when the page states it.';
+COMMENT ON COLUMN stg_homepage_statements.confidence IS 'Extractor confidence, 0-1.';
+COMMENT ON COLUMN stg_homepage_statements.evidence IS 'The span of the page that states the degree (at most 200 characters).';
+COMMENT ON COLUMN stg_homepage_statements.test_data IS 'True when the page marks itself as fictional test data.';
+COMMENT ON COLUMN stg_homepage_statements.fetched_at IS 'When the page was fetched.';
+
 -- Column documentation (an analyst's DESCRIBE explains itself).
 COMMENT ON COLUMN stg_openreview_profiles.requested_id IS 'Profile id asked for (as printed on a paper: ~First_Last1).';
 COMMENT ON COLUMN stg_openreview_profiles.profile_id IS 'Profile id that answered (differs for merged accounts); NULL when missing.';
@@ -120,7 +162,7 @@ COMMENT ON COLUMN stg_openreview_profiles.names IS 'All full names on the profil
 COMMENT ON COLUMN stg_openreview_profiles.orcid IS 'ORCID iD linked from the profile.';
 COMMENT ON COLUMN stg_openreview_profiles.dblp_pid IS 'DBLP person id linked from the profile.';
 COMMENT ON COLUMN stg_openreview_profiles.email_domains IS 'Email domains of the profile (addresses are never stored).';
-COMMENT ON COLUMN stg_openreview_profiles.history IS 'Career history: position, institution (name, domain, country, department), start and end years.';
+COMMENT ON COLUMN stg_openreview_profiles.history IS 'Career history: position, institution (name, domain, ISO country, city, department), start and end years, and bounds: observed (first/last year a snapshot showed the entry: began no later than start, ended no earlier than end) or stated.';
 COMMENT ON COLUMN stg_openreview_profiles.test_data IS 'True for the fictional test profiles the mirror serves (never real data).';
 COMMENT ON COLUMN stg_openreview_profiles.source_url IS 'URL the profile was parsed from.';
 COMMENT ON COLUMN stg_openreview_profiles.fetched_at IS 'When the spider landed the profile.';

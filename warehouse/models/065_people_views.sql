@@ -45,16 +45,23 @@ COMMENT ON COLUMN person_education.institution_name IS 'Registry name of the ins
 COMMENT ON COLUMN person_education.country_code IS 'ISO 3166-1 alpha-2 country of the institution (registry, else the country the source states); NULL when unknown.';
 COMMENT ON COLUMN person_education.start_year IS 'Year the position or study began (NULL when the source gives no date).';
 COMMENT ON COLUMN person_education.end_year IS 'Year it ended; NULL when ongoing or undated.';
-COMMENT ON COLUMN person_education.source IS 'openreview_profile or orcid.';
-COMMENT ON COLUMN person_education.method IS 'How the institution was found: orcid-ror (ORCID disambiguated ROR id), resolver:<stage> (affiliation resolver on name + domain), source-country (only the stated country), unresolved.';
+COMMENT ON COLUMN person_education.source IS 'openreview_profile, orcid or homepage (a degree stated on the homepage a profile lists).';
+COMMENT ON COLUMN person_education.method IS 'How the institution was found: orcid-ror (ORCID disambiguated ROR id), resolver:<stage> (affiliation resolver on name + domain), source-country (only the stated country), homepage-extractor (resolved by the homepage extractor), unresolved.';
 COMMENT ON COLUMN person_education.confidence IS 'Confidence of the institution/country resolution, 0–1 (1 = ROR id given by ORCID).';
 COMMENT ON COLUMN person_education.position_title IS 'Position or ORCID role title as written (department when no title).';
-COMMENT ON COLUMN person_education.source_key IS 'OpenReview profile id or ORCID iD the entry came from.';
+COMMENT ON COLUMN person_education.source_key IS 'OpenReview profile id, ORCID iD or homepage page URL the entry came from.';
 COMMENT ON COLUMN person_education.is_degree IS 'True when the row is evidence of a degree: stage undergrad, masters or phd at a degree-granting institution (registry type education), title not an internship or visit. A PhD student position at a company, lab or unresolved institution is false: it does not say which institution awards the degree.';
 COMMENT ON COLUMN person_education.observed_year IS 'For OpenReview profile entries: the conference-year the profile was read for (the latest year of the author lists that led to it); NULL for ORCID.';
 COMMENT ON COLUMN person_education.counts_from_year IS 'First conference year this row may be used for: the start year (else the end year) when dated, the observed_year when undated; NULL = never (undated ORCID entry).';
 COMMENT ON COLUMN person_education.counts_to_year IS 'Last conference year this row may be used for: NULL (open) when dated; the observed_year when undated, so a current position read in 2022 never describes 2019.';
 COMMENT ON COLUMN person_education.test_data IS 'True when the source profile or ORCID record is fictional test data (only ever linked to test-data papers); such rows are not exported and their persons are in no study view.';
+COMMENT ON COLUMN person_education.bounds IS 'What start_year/end_year are: stated (dates the source gives), observed (first/last year a year-by-year profile snapshot showed the entry: it began no later than start_year and ended no earlier than end_year) or undated.';
+COMMENT ON COLUMN person_education.finished_from_year IS 'First conference year the entry is known to be over: the stated end year; for observed bounds the first later year the same profile was seen without it; NULL when ongoing (still in the latest snapshot) or unknown. Stay rates count finished graduates by this column.';
+COMMENT ON COLUMN person_education.country_source IS 'Where country_code comes from: stated (the ISO code on the entry, ORCID organisation country or ROR id, a homepage statement), domain (the resolver confirmed by the e-mail/web domain), resolver (the name alone) or none.';
+COMMENT ON COLUMN person_education.degree_evidence IS 'stated_degree (a homepage statement, an ORCID education whose title names the degree) or position (a position title such as "PhD student").';
+COMMENT ON COLUMN person_education.precedence IS 'Evidence tier of the row, 0 best: undated*8 + country rank (stated 0, domain 1, resolver 2, none 3)*2 + (position 1, stated degree 0). talent_records and the study views take the best tier that counts (dated > undated; explicit country > domain > resolver; stated degree > position), then the earliest start and the higher confidence.';
+COMMENT ON COLUMN person_education.city IS 'Institution city as the source states it (OpenReview institution.city); NULL when not given.';
+COMMENT ON COLUMN person_education.evidence IS 'For homepage statements: the span of the page that states the degree; NULL for other sources.';
 COMMENT ON COLUMN person_education.institution_type IS 'Registry type of the institution (education, company, government, facility, …); NULL when unresolved.';
 
 COMMENT ON TABLE talent_records IS 'One talent record per person and conference-year: origin (undergraduate) country, graduate country, work country/institution/sector at the conference, tier; NULL where unknown, never guessed; evidence per field.';

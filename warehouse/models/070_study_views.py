@@ -121,9 +121,11 @@ STATIC_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
                             ),
             'work_institution_id': 'Joins institutions.institution_id (NULL when unknown).',
             'grad_status': (
-                "'graduated' when the graduate stage (PhD, else master's: person_education degree rows counting for "
-                "the conference year) has an end_year <= the conference year; 'enrolled' when it has none or a later "
-                'one (still a student); NULL when grad_country is unknown or person_education has no such stage.'
+                "'graduated' when the graduate stage (PhD, else master's: the best-evidenced person_education degree "
+                'rows counting for the conference year) is known finished by the conference year '
+                '(finished_from_year: a stated end year, or for observed snapshot bounds the first later snapshot '
+                "without the entry); 'enrolled' when not (still a student, or seen in the latest snapshot); NULL "
+                'when grad_country is unknown or person_education has no such stage.'
             ),
         },
     ),
@@ -173,8 +175,11 @@ STATIC_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "current work country), but our rule is explicit: the graduate stage is the PhD, else the master's, "
             'among the person_education degree rows (is_degree) counting for the conference year; a person counts '
             'as a graduate only when that stage '
-            'has an end_year <= the conference year. Persons whose stage is ongoing (end_year NULL or later) are '
-            'students, not graduates: they are left out of n_grad/stay_rate and counted in n_enrolled.'
+            'is known finished by the conference year (person_education.finished_from_year: a stated end year; '
+            'for observed snapshot bounds the first later snapshot of the profile without the entry, so a PhD '
+            'seen 2021-2023 with a postdoc seen from 2024 is finished for 2024 on). Persons whose stage is '
+            'ongoing or not known finished are students, not graduates: left out of n_grad/stay_rate, counted in '
+            'n_enrolled.'
         ),
         {
             'conference': 'Conference, lowercase.',
@@ -194,7 +199,7 @@ STATIC_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
                                    ),
             'n_enrolled': (
                 'Persons still enrolled in graduate school in this country at the conference year (stage begun, '
-                'end_year NULL or later); not in n_grad.'
+                'not known finished); not in n_grad.'
             ),
             'n_enrolled_in_country': 'Of n_enrolled, persons whose work country is this country.',
             'n_status_unknown': (
@@ -229,28 +234,43 @@ STATIC_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
-def population_sql(has_education: bool) -> str:
+def education_columns(con: duckdb.DuckDBPyConnection | None) -> tuple[str, str]:
+    """SQL for (finished_from_year, precedence) of person_education; an older table without them: a stated
+    end year finishes, every row is of one evidence tier."""
+    if con is not None and con.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'person_education' "
+            "AND column_name = 'finished_from_year'").fetchall()[0][0]:
+        return "finished_from_year", "precedence"
+    return "end_year", "0"
+
+
+def population_sql(has_education: bool, con: duckdb.DuckDBPyConnection | None = None) -> str:
     """study_population: the best talent_records row per person-year, one row per track and tier, plus
     grad_status."""
     grad_case = " ".join(f"WHEN '{stage}' THEN {rank}" for stage, rank in GRAD_STAGE_PRIORITY.items())
     if has_education:
         # The graduate stage of a person-year is the one talent_records uses: PhD, else master's, among the
-        # degree rows (is_degree) that count for the conference year (counts_from_year..counts_to_year). It has
-        # ended when a row of that stage gives an end_year <= the year; otherwise the person is still enrolled.
+        # degree rows (is_degree) that count for the conference year (counts_from_year..counts_to_year), and of
+        # those the best evidence tier (precedence, etl.people.history). It is finished when such a row is known
+        # to be over by the year (finished_from_year: a stated end year, or for observed bounds the first later
+        # snapshot of the profile without the entry); otherwise the person is still enrolled.
+        finished, precedence = education_columns(con)
         status_cte = f"""
 grad_stages AS (
-    SELECT person_id, CASE lower(stage) {grad_case} END AS priority, end_year, counts_from_year, counts_to_year
+    SELECT person_id, CASE lower(stage) {grad_case} END AS priority, {finished} AS finished_from_year,
+           {precedence} AS precedence, counts_from_year, counts_to_year
     FROM person_education
     WHERE person_id IS NOT NULL AND is_degree AND (CASE lower(stage) {grad_case} END) IS NOT NULL
       AND {_country("country_code")} IS NOT NULL
 ),
 status AS (
     SELECT b.conference, b.year, b.person_id,
-           CASE WHEN max(g.end_year) <= b.year THEN 'graduated' ELSE 'enrolled' END AS grad_status
+           CASE WHEN max(g.finished_from_year) <= b.year THEN 'graduated' ELSE 'enrolled' END AS grad_status
     FROM (SELECT DISTINCT conference, year, person_id FROM records) b
     JOIN grad_stages g ON g.person_id = b.person_id AND {COUNTS_IN.format(row="g", year="b.year")}
-    GROUP BY b.conference, b.year, b.person_id, g.priority
-    QUALIFY g.priority = min(g.priority) OVER (PARTITION BY b.conference, b.year, b.person_id)
+    GROUP BY b.conference, b.year, b.person_id, g.priority, g.precedence
+    QUALIFY (g.priority, g.precedence) = min((g.priority, g.precedence))
+        OVER (PARTITION BY b.conference, b.year, b.person_id)
 ),"""  # noqa: S608 - identifiers from this module's allow-lists
     else:
         status_cte = """
@@ -347,22 +367,28 @@ def _education_shares_sql(has_education: bool, stage_rows: str, fallback_column:
                           AND {counts})"""  # noqa: S608 - identifiers from this module's allow-lists
 
 
-def person_shares_sql(has_affiliations: bool, has_education: bool) -> str:
+def person_shares_sql(has_affiliations: bool, has_education: bool,
+                      con: duckdb.DuckDBPyConnection | None = None) -> str:
     grad_case = " ".join(f"WHEN '{stage}' THEN {rank}" for stage, rank in GRAD_STAGE_PRIORITY.items())
     education_ctes = ""
     if has_education:
+        _, precedence = education_columns(con)
+        # priority = stage rank * 100 + evidence tier: the shares spread only over the countries of the best
+        # stage's best-evidenced rows (the precedence rule of etl.people.history, as talent_records applies it)
         education_ctes = f"""
 education AS (  -- degrees only (is_degree), each usable for its conference years (counts_from/to_year)
-    SELECT person_id, lower(stage) AS stage, {_country("country_code")} AS value, counts_from_year, counts_to_year
+    SELECT person_id, lower(stage) AS stage, {_country("country_code")} AS value, counts_from_year, counts_to_year,
+           {precedence} AS precedence
     FROM person_education
     WHERE person_id IS NOT NULL AND is_degree AND {_country("country_code")} IS NOT NULL
 ),
 undergrad_countries AS (  -- origin: the undergraduate degree rows that count for the conference year
-    SELECT person_id, value, counts_from_year, counts_to_year, 1 AS priority
+    SELECT person_id, value, counts_from_year, counts_to_year, 100 + precedence AS priority
     FROM education WHERE stage = 'undergrad'
 ),
 grad_countries AS (  -- PhD, else master's; only rows that count for the conference year
-    SELECT person_id, value, counts_from_year, counts_to_year, CASE stage {grad_case} END AS priority
+    SELECT person_id, value, counts_from_year, counts_to_year,
+           (CASE stage {grad_case} END) * 100 + precedence AS priority
     FROM education WHERE (CASE stage {grad_case} END) IS NOT NULL
 ),"""  # noqa: S608 - identifiers from this module's allow-lists
     country_value = _country("aa.country_code")
@@ -708,8 +734,8 @@ def create_study_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     has_affiliations = table_exists(con, "authorship_persons") and table_exists(con, "authorship_affiliations")
     has_education = table_exists(con, "person_education")
     has_institutions = table_exists(con, "institutions")
-    con.execute(population_sql(has_education))
-    con.execute(person_shares_sql(has_affiliations, has_education))
+    con.execute(population_sql(has_education, con))
+    con.execute(person_shares_sql(has_affiliations, has_education, con))
     for dimension in DIMENSIONS:
         con.execute(country_view_sql(dimension))
         apply_comments(con, f"study_{dimension}", *country_view_comments(dimension))
