@@ -1,7 +1,10 @@
 """Rebuild ``position_stages.csv`` from the real OpenReview position strings.
 
     .venv/bin/python -m etl.people.stage_table [--data-dir DIR] > etl/people/position_stages.csv
+    .venv/bin/python -m etl.people.stage_table --histories > etl/people/position_stages_histories.csv
 
+``--histories`` lists instead every position of the vendored dated careers
+(``mirror/data/openreview_histories.jsonl.gz``) that the NeurIPS table lacks, with its entry count.
 Every distinct ``position`` value of the NeurIPS 2021 and 2022 author files is listed with its count per
 year and its stages: the keyword rules of ``stages.classify_title`` draft them, ``OVERRIDES`` holds the
 reviewed exceptions. Review the diff of the CSV after a rebuild: it is the mapping the pipeline uses.
@@ -23,7 +26,7 @@ from pathlib import Path
 
 from etl.people.evaluation import AUTHORS_FILE, default_data_dir
 from etl.people.history import EDUCATION_STAGES
-from etl.people.stages import TABLE_COLUMNS, classify_title
+from etl.people.stages import TABLE_COLUMNS, TABLE_PATH, _read_table, classify_title, position_key
 
 YEARS = (2021, 2022)
 # Reviewed exceptions to the keyword rules: (stage, stage_academic, stage_company).
@@ -56,10 +59,36 @@ def position_counts(data_dir: Path) -> dict[int, Counter[str]]:
     return counts
 
 
+HISTORIES_COLUMNS = ("position", "count_histories", "stage", "stage_academic", "stage_company")
+
+
+def history_position_counts() -> Counter[str]:
+    """Entries per position string in the vendored dated careers (the '+' cells are already split there)."""
+    from mirror.career_history import bundled_histories
+
+    return Counter(entry.position for entries in bundled_histories().values() for entry in entries)
+
+
+def write_histories_table() -> int:
+    known = {position_key(value) for value in _read_table(TABLE_PATH)}
+    counts = history_position_counts()
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(HISTORIES_COLUMNS)
+    for value in sorted(counts, key=lambda v: (-counts[v], v)):
+        if position_key(value) in known:
+            continue
+        stages = company_stage(OVERRIDES.get(value) or classify_title(value))
+        writer.writerow([value, counts[value], *stages])
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--histories", action="store_true", help="the dated careers' strings the table lacks")
     args = parser.parse_args(argv)
+    if args.histories:
+        return write_histories_table()
     counts = position_counts(args.data_dir or default_data_dir())
     values = set().union(*counts.values())
     order = sorted(values, key=lambda v: (-sum(c[v] for c in counts.values()), v))

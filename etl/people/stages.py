@@ -6,7 +6,9 @@ NeurIPS 2021 and 2022 OpenReview data (with counts); it has three stage columns 
 mean different things by employer: a "Research Scientist" at a company is industry, at a university
 it is research staff (other), and with the employer unknown only the corporate-only titles
 ("Applied Scientist", "SDE") are called industry. Titles not in the table (ORCID role titles, new
-strings) go through the same keyword rules that drafted the table.
+strings) go through the same keyword rules that drafted the table. ``position_stages_histories.csv`` lists,
+the same way, every position string of the vendored dated careers (``mirror/data/openreview_histories``:
+snapshots of the same profiles at other venues, 2021–2026) that the NeurIPS table does not hold.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 STAGES: tuple[str, ...] = ("undergrad", "masters", "phd", "postdoc", "faculty", "industry", "other")
 TABLE_PATH = Path(__file__).with_name("position_stages.csv")
+HISTORIES_TABLE_PATH = Path(__file__).with_name("position_stages_histories.csv")
 TABLE_COLUMNS = ("position", "count_2021", "count_2022", "stage", "stage_academic", "stage_company")
 # ROR organisation types that employ people the way companies do.
 COMPANY_TYPES = frozenset({"company"})
@@ -91,8 +94,7 @@ def classify_title(position: str) -> tuple[str, str, str]:
     return "other", "other", "industry"
 
 
-@lru_cache(maxsize=1)
-def load_table(path: Path = TABLE_PATH) -> dict[str, tuple[str, str, str]]:
+def _read_table(path: Path) -> dict[str, tuple[str, str, str]]:
     table: dict[str, tuple[str, str, str]] = {}
     with path.open(encoding="utf-8", newline="") as fh:
         for record in csv.DictReader(fh):
@@ -101,6 +103,16 @@ def load_table(path: Path = TABLE_PATH) -> dict[str, tuple[str, str, str]]:
             if bad:
                 raise ValueError(f"{path}: position {record['position']!r} has unknown stage(s) {bad}")
             table[position_key(record["position"])] = stages
+    return table
+
+
+@lru_cache(maxsize=1)
+def load_table(path: Path = TABLE_PATH) -> dict[str, tuple[str, str, str]]:
+    """The reviewed table; with the default path also the dated careers' strings (the NeurIPS rows win)."""
+    table = _read_table(path)
+    if path == TABLE_PATH and HISTORIES_TABLE_PATH.exists():
+        for key, stages in _read_table(HISTORIES_TABLE_PATH).items():
+            table.setdefault(key, stages)
     return table
 
 
