@@ -35,10 +35,11 @@ from etl.affiliations.normalise import (
     strip_noise,
 )
 from etl.affiliations.score import KIND_BASE, MULTINATIONAL, Context, Scored, family, score_candidate
-from etl.affiliations.sites import NO_SITE, find_site
+from etl.affiliations.sites import NO_SITE, REGIONS, Site, find_site
 from etl.affiliations.split import comma_parts, soft_split_points, split_hard
 from etl.countries import country_code, country_mentions
 from etl.registry.build import HOLDING_COMPANIES
+from etl.registry.curated_sites import CURATED_SITE_SOURCE
 from etl.registry.model import Registry
 from etl.registry.paths import cache_dir
 
@@ -53,6 +54,7 @@ _WEB_NAME = re.compile(r"\b[\w-]+\.(?:ai|com|io|org|net|co|tech)\b", re.IGNORECA
 # from it (and from none of the others nearly as much), or the string or email domain places it.
 ACRONYM_DOMINANCE = 5
 ACRONYM_MIN_EVIDENCE = 3  # authors: fewer is a stray spelling, not a field's institution
+_UNPLACED = "<unplaced>"  # a site named by region with no one known country (see _named_site)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,7 @@ class AffiliationResolver:
     def __init__(self, registry: Registry, index: NameIndex | None = None, cache_size: int = 200_000):
         self.registry = registry
         self.index = index or NameIndex(registry)
+        self.curated_sites = self._curated_sites_by_company()
         self._resolve_cached = lru_cache(maxsize=cache_size)(self._resolve)
 
     # -- public API -------------------------------------------------------------------------------
@@ -92,6 +95,26 @@ class AffiliationResolver:
     def clear_cache(self) -> None:
         self._resolve_cached.cache_clear()
 
+    def _top_company(self, institution_id: str) -> str:
+        """The institution's top ancestor below holding companies (the roll-up target)."""
+        current = institution_id
+        for _ in range(8):
+            parent = self.index.info[current][3]
+            if not parent or parent in HOLDING_COMPANIES or parent not in self.index.info:
+                break
+            current = parent
+        return current
+
+    def _curated_sites_by_company(self) -> dict[str, list[tuple[str, str, str | None]]]:
+        """Company id → its curated sites (id, country, city key) — etl.registry.curated_sites."""
+        out: dict[str, list[tuple[str, str, str | None]]] = {}
+        for inst in self.registry.institutions.values():
+            if inst.source == CURATED_SITE_SOURCE and inst.parent_id and inst.country_code \
+                    and inst.institution_id in self.index.info:
+                out.setdefault(self._top_company(inst.institution_id), []).append(
+                    (inst.institution_id, inst.country_code, name_key(inst.city) if inst.city else None))
+        return out
+
     def roll_up(self, result: ResolvedAffiliation) -> ResolvedAffiliation:
         """Replace an institution by its top ancestor, stopping below holding companies (Alphabet).
 
@@ -101,12 +124,7 @@ class AffiliationResolver:
         """
         if not result.institution_id:
             return result
-        current = result.institution_id
-        for _ in range(8):
-            parent = self.index.info[current][3]
-            if not parent or parent in HOLDING_COMPANIES or parent not in self.index.info:
-                break
-            current = parent
+        current = self._top_company(result.institution_id)
         if current == result.institution_id:
             return result
         name, _country, inst_type, _parent, _source = self.index.info[current]
@@ -265,11 +283,20 @@ class AffiliationResolver:
             return ResolvedAffiliation(text, None, None, None, None, 0.0, "unresolved")
         primary = decide.choose_primary([(m, f) for m, f, _ in matches])
         best, _fam, method = matches[primary]
-        name, _country, inst_type, _parent, _source = self.index.info[best.institution_id]
+        name, _country, inst_type, _parent, source = self.index.info[best.institution_id]
+        if inst_type in MULTINATIONAL and source != CURATED_SITE_SOURCE and not best.country_from_mention:
+            site_id = self._named_site(best.institution_id, ctx.site)
+            if site_id == _UNPLACED:  # "<Company> Europe" without a known European site: not the HQ
+                return ResolvedAffiliation(text, None, None, None, None, 0.0, "unresolved-site-unplaced")
+            if site_id:
+                best = Scored(site_id, best.score, self.index.info[site_id][1])
+                method += "+named-site"
+                name, _country, inst_type, _parent, source = self.index.info[site_id]
         if best.country_code is None:  # an institution without a country is never a resolution
             return ResolvedAffiliation(text, None, None, None, None, 0.0, "unresolved-no-country")
         site_countries: tuple[str, ...] = ()
-        if inst_type in MULTINATIONAL and not best.country_from_mention and ctx.site.candidates:
+        if inst_type in MULTINATIONAL and source != CURATED_SITE_SOURCE and not best.country_from_mention \
+                and ctx.site.candidates:
             site_countries = ctx.site.candidates
         elif best.country_from_mention and ctx.site.country == best.country_code:
             method += "+site"
@@ -289,6 +316,25 @@ class AffiliationResolver:
         return ResolvedAffiliation(text, best.institution_id, name, best.country_code, inst_type,
                                    round(min(best.score, 1.0), 3), method, also, site_countries,
                                    ctx.site.city if site_countries else None)
+
+    def _named_site(self, institution_id: str, site: Site) -> str | None:
+        """The company's curated site the string names, :data:`_UNPLACED`, or None (nothing to change).
+
+        A region word ("Europe") picks the curated site that is the company's one site in that region
+        (``Registry.site_regions``): one country → that site; none or several → :data:`_UNPLACED`, since
+        the headquarters' country would be a guess. A city picks the curated site in that city ("Samsung
+        AI Center, Cambridge" → the UK one, where the registry's Cambridges alone would leave US or GB to
+        the coauthors).
+        """
+        if not site.region and not site.city:
+            return None
+        sites = self.curated_sites.get(self._top_company(institution_id), [])
+        if site.region:
+            in_region = [s for s in sites if self.registry.site_regions.get(s[0]) == site.region
+                         and s[1] in REGIONS[site.region]]
+            return in_region[0][0] if len({s[1] for s in in_region}) == 1 else _UNPLACED
+        in_city = [s for s in sites if s[2] == site.city]
+        return in_city[0][0] if len(in_city) == 1 else None
 
     def _region_words(self, tokens: list[Token]) -> set[int]:
         """Tokens of multi-word state or province names: "North Carolina" holds no town of Carolina (PR)."""
@@ -330,7 +376,7 @@ class AffiliationResolver:
         raw = tokens[span.start].raw
         shouty = raw.isupper() or (sum(c.isupper() for c in raw) >= 2 and not raw.istitle())
         if not (single and shouty) and not all(rank >= 5 for _i, rank in entries):
-            return entries
+            return self._field_homonym(entries, ctx)
         backed = [(iid, rank) for iid, rank in entries if self._placed(iid, ctx)]
         if backed:
             return backed
@@ -347,6 +393,26 @@ class AffiliationResolver:
             if spelled and len({i for i, _r in spelled}) < len({i for i, _r in kept}):
                 return spelled
         return kept
+
+    def _field_homonym(self, entries: list[tuple[str, int]], ctx: Context) -> list[tuple[str, int]]:
+        """A full name shared across countries, where NeurIPS authors publish from one holder only.
+
+        "University of Georgia" is the one in Athens, Georgia (authors write uga.edu), not the one in
+        Tbilisi nobody in the field publishes from. Only when the string, its email domain and its
+        cities say nothing, the holders go by the name equally well (same name rank), and exactly one of
+        them has field evidence; otherwise the scorer and the ambiguity rule decide as before.
+        """
+        if ctx.countries or ctx.city_countries or ctx.domain_owner:
+            return entries
+        best_rank = min(rank for _i, rank in entries)
+        top = [(iid, rank) for iid, rank in entries if rank == best_rank]
+        if len({self.index.info[iid][1] for iid, _r in top}) < 2:
+            return entries
+        evidenced = [(iid, rank) for iid, rank in top if self.index.evidence.get(iid, 0) > 0]
+        if len(evidenced) != 1:
+            return entries
+        return evidenced + [(iid, rank) for iid, rank in entries if rank > best_rank
+                            and self.index.info[iid][1] == self.index.info[evidenced[0][0]][1]]
 
     def _placed(self, institution_id: str, ctx: Context) -> bool:
         """Does the email domain, or the string's country or city for a field institution, place it?"""

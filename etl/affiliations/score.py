@@ -8,6 +8,8 @@ small prior that separates the MIT in Cambridge, Massachusetts from the other MI
 A country mention that contradicts an education or research candidate is close to disqualifying —
 that is what keeps "Tsinghua University, Hsinchu" away from Tsinghua in Beijing. Companies are
 multinational: their country is taken from the mention instead ("Google, Zürich, Switzerland" → CH).
+A curated site or single-site lab (etl.registry.curated_sites) already is one place: a city in its own
+name ("Samsung AI Center Cambridge") does not move it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 
 from etl.affiliations.candidates import NameIndex
 from etl.affiliations.sites import NO_SITE, Site
+from etl.registry.curated_sites import CURATED_SITE_SOURCE
 
 KIND_BASE = {0: 1.0, 1: 1.0, 2: 0.97, 3: 0.95, 4: 0.93, 5: 0.92, 6: 0.9}
 COUNTRY_CONFLICT = 0.45
@@ -80,7 +83,7 @@ def score_candidate(index: NameIndex, institution_id: str, base: float, ctx: Con
             country_out, from_mention = ctx.countries[-1], True
         else:
             score -= COUNTRY_CONFLICT
-    elif inst_type in MULTINATIONAL and ctx.site.country:
+    elif inst_type in MULTINATIONAL and ctx.site.country and source != CURATED_SITE_SOURCE:
         if ctx.site.country != country:  # "Google Brain (Zurich)": the site, not the headquarters
             country_out, from_mention = ctx.site.country, True
     elif ctx.city_countries and country and country not in ctx.city_countries and inst_type not in MULTINATIONAL:

@@ -7,7 +7,10 @@ ways a string names a site:
 * a country written as a short form inside the name ("Alibaba Group US", "Alibaba Group U.S. Inc.");
 * a US state or Canadian province code as its own part ("Google, Venice, CA" is in the US, not Italy);
 * a city outside the matched institution names, when the registry places that city in one country or
-  overwhelmingly in one ("Zurich", "London", "Paris", "Tel Aviv").
+  overwhelmingly in one ("Zurich", "London", "Paris", "Tel Aviv");
+* a region word ("NAVER LABS Europe"): the company's site in that region, never its headquarters. The
+  resolver places it only where the curated sites (:mod:`etl.registry.curated_sites`) know the
+  company's one site there, and leaves the country empty otherwise.
 
 A city that names several countries about equally ("Cambridge": 86 registry institutions in the US, 84
 in GB) is returned as candidates; :func:`etl.affiliations.warehouse.resolve_authorship_affiliations`
@@ -26,6 +29,12 @@ US_STATE_CODES = frozenset({
     "or", "pa", "ri", "sc", "sd", "tn", "tx", "ut", "vt", "va", "wa", "wv", "wi", "wy", "dc"})
 CA_PROVINCE_CODES = frozenset({"on", "qc", "bc", "ab", "mb", "sk", "ns", "nb", "pe", "nl"})
 _SHORT_COUNTRY_RAW = {"US": "US", "USA": "US", "UK": "GB"}
+# Region words a company name carries for one of its sites, and the countries each covers.
+EUROPE = frozenset({
+    "AD", "AL", "AT", "BA", "BE", "BG", "BY", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GR", "HR",
+    "HU", "IE", "IS", "IT", "LI", "LT", "LU", "LV", "MC", "MD", "ME", "MK", "MT", "NL", "NO", "PL", "PT", "RO", "RS",
+    "SE", "SI", "SK", "SM", "UA", "VA", "XK"})
+REGIONS: dict[str, frozenset[str]] = {"europe": EUROPE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +44,7 @@ class Site:
     country: str | None = None
     candidates: tuple[str, ...] = ()
     city: str | None = None
+    region: str | None = None  # a key of REGIONS ("europe"), when the string names no city or country
 
 
 NO_SITE = Site()
@@ -54,7 +64,8 @@ def find_site(index: NameIndex, tokens: list[Token], skip: set[int]) -> Site:
             return Site("US")  # "U.S."
     city, countries = _city(index, tokens, skip)
     if not countries:
-        return NO_SITE
+        region = next((t.key for i, t in enumerate(tokens) if i not in skip and i > 0 and t.key in REGIONS), None)
+        return Site(region=region) if region else NO_SITE
     if len(countries) == 1:
         return Site(countries[0], city=city)
     return Site(None, countries, city)

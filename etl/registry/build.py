@@ -1,10 +1,12 @@
 """Merge ROR, ROR stubs, the verified AI-lab seed, Hipo, swot and NeurIPS evidence into one registry.
 
 Order matters and is deliberate: ROR first (its ids are primary), then the seed (curated companies and
-labs, some missing from the ROR union), then Hipo and swot, which attach to an existing institution
-when a domain or an exact name + country says it is the same one, and otherwise become institutions of
-our own with stable ``tt:<slug>-<cc>`` ids. NeurIPS aff ↔ aff_domain evidence comes last: it adds
-domains and aliases only where it agrees with what the registry already knows.
+labs, some missing from the ROR union), then the curated single-site labs and named company sites
+(:mod:`etl.registry.curated_sites`, only those NeurIPS authors name), then Hipo and swot, which attach
+to an existing institution when a domain or an exact name + country says it is the same one, and
+otherwise become institutions of our own with stable ``tt:<slug>-<cc>`` ids. NeurIPS aff ↔ aff_domain
+evidence comes last: it adds domains and aliases only where it agrees with what the registry already
+knows.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ _TYPE_ORDER = ("education", "company", "facility", "healthcare", "government", "
                "other", "funder")
 _COUNTRY_SUFFIX = re.compile(r"^(.*\S)\s+\(([^()]+)\)$")
 _PAREN_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&.\-]{1,11})\)")
-_CLAIM_RANK = {"ai-labs-seed": 0, "ror": 1, "hipo": 2, "swot": 2, "neurips-evidence": 2, "ror-link": 3,
-               "ror-inactive": 3}
+_CLAIM_RANK = {"ai-labs-seed": 0, "curated-site": 0, "ror": 1, "hipo": 2, "swot": 2, "neurips-evidence": 2,
+               "ror-link": 3, "ror-inactive": 3}
 _UNIVERSITY_TYPES = frozenset({"education", "other", "funder"})  # ROR types ENS-PSL "funder, other"
 _CITY_LINKS = frozenset({"de", "of", "in", "at", "di", "du", "des", "la", "zu", "am"})
 # Holding companies that parent roll-up never climbs into (Google and DeepMind stay distinct).
@@ -128,6 +130,7 @@ class RegistryBuilder:
         self.successors: dict[str, set[str]] = defaultdict(set)
         self.alias_evidence: dict[tuple[str, str], int] = {}  # (id, name key) → authors, from evidence
         self._stems: dict[tuple[str, str, str], set[str]] | None = None  # see same_by_name_at_city
+        self.site_regions: dict[str, str] = {}  # curated sites that are their company's one site in a region
 
     # -- primitives -------------------------------------------------------------------------------
     def add_institution(self, inst: Institution) -> None:
@@ -435,6 +438,7 @@ def add_short_forms(builder: RegistryBuilder) -> int:
 
 def build_registry(data_dir: Path = REGISTRY_DATA_DIR) -> Registry:
     """Build the registry from the vendored inputs (no cache; see :func:`etl.registry.store.load_registry`)."""
+    from etl.registry.curated_sites import add_curated_sites, read_curated_sites, read_institution_counts
     from etl.registry.evidence import add_evidence  # evidence needs the builder's lookups
 
     refused = sources.refused_domains(data_dir)
@@ -442,10 +446,12 @@ def build_registry(data_dir: Path = REGISTRY_DATA_DIR) -> Registry:
     add_ror(builder, sources.read_ror(data_dir))
     add_ror_stubs(builder, sources.read_ror_stubs(data_dir))
     add_seed(builder, sources.read_seed(data_dir))
+    pairs = sources.read_aff_domain_pairs(data_dir)
+    add_curated_sites(builder, read_curated_sites(data_dir), pairs, read_institution_counts(data_dir))
     add_hipo(builder, sources.read_hipo(data_dir), builder.resolved_domains())
     add_swot(builder, sources.read_swot(data_dir), builder.resolved_domains())
     add_short_forms(builder)
-    evidence_counts = add_evidence(builder, sources.read_aff_domain_pairs(data_dir))
+    evidence_counts = add_evidence(builder, pairs)
     _countries_from_domains(builder)
     # parents outside the registry would dangle: drop them
     for iid, inst in list(builder.institutions.items()):
@@ -456,7 +462,7 @@ def build_registry(data_dir: Path = REGISTRY_DATA_DIR) -> Registry:
                         evidence_counts, refused,
                         successors={old: tuple(sorted(new)) for old, new in builder.successors.items()
                                     if old != new and old in builder.institutions},
-                        alias_evidence=builder.alias_evidence)
+                        alias_evidence=builder.alias_evidence, site_regions=builder.site_regions)
     log.info("registry: %d institutions, %d names, %d domains", len(registry.institutions),
              len(registry.names), len(registry.domains))
     return registry

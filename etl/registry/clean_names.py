@@ -21,6 +21,10 @@ _FREE_TEXT = re.compile(r"://|\bwww\.|@|[:：]\s|[:：>]$|\d{4,}|[,;]$|^[#\-*•
                         r"domain|url|website|web site|homepage|page|phone|tel|fax|address|adress|regards)\b",
                         re.IGNORECASE)
 _URL = re.compile(r"[\[(<]?\s*(?:https?://|www\.)\S*?\s*[\])>]?(?=\s|$)", re.IGNORECASE)
+# after a name, a line opening with a house number is a street address; the town ("Ealing") and city
+# ("London") that follow it had become a school's names, so "InstaDeep, London" resolved to that school.
+# A first line may open with a number: "42 London" is a school's name.
+_STREET = re.compile(r"^\d+[a-z]?\s")
 MAX_NAME_CHARS = 150
 MAX_NAME_WORDS = 16
 
@@ -50,6 +54,8 @@ def swot_names(lines: list[str]) -> list[str]:
         cut = _URL.sub(" ", without_addresses(name))
         if cut != name:  # something was cut off: drop the separators it leaves behind
             name = _LEFTOVER.sub("", " ".join(cut.split()))
+        if out and _STREET.match(name):
+            break
         if "@" in line or is_free_text(name):  # a line that carried an address is not a name
             if out:
                 break

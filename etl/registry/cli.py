@@ -1,4 +1,4 @@
-"""``talent registry build | update | verify-seed | vendor``."""
+"""``talent registry build | update | verify-seed | verify-sites | vendor``."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     update.set_defaults(handler=run_update)
     verify = sub.add_parser("verify-seed", help="check ai_labs_seed.csv against NeurIPS evidence")
     verify.set_defaults(handler=run_verify_seed)
+    sites = sub.add_parser("verify-sites", help="refresh single_site_labs.csv's NeurIPS evidence counts")
+    sites.set_defaults(handler=run_verify_sites)
     vendor = sub.add_parser("vendor", help="copy registry inputs from shared/data into data/registries")
     vendor.add_argument("--shared-data", type=Path, default=Path("../shared/data"))
     vendor.set_defaults(handler=run_vendor)
@@ -62,6 +64,13 @@ def run_verify_seed(args: argparse.Namespace) -> int:
     from etl.registry.evidence import write_verified_seed
 
     log.info("wrote %s", write_verified_seed())
+    return 0
+
+
+def run_verify_sites(args: argparse.Namespace) -> int:
+    from etl.registry.curated_sites import write_evidence_columns
+
+    log.info("wrote %s", write_evidence_columns())
     return 0
 
 

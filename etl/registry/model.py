@@ -71,6 +71,9 @@ class Registry:
     # Provenance of the aliases mined from NeurIPS evidence (kind "evidence" in ``names``):
     # (institution_id, name key) → authors who wrote that spelling with the institution's domain.
     alias_evidence: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Curated company sites that are their company's one site in a region ("NAVER LABS Europe"):
+    # institution_id → region key of etl.affiliations.sites.REGIONS (etl.registry.curated_sites).
+    site_regions: dict[str, str] = field(default_factory=dict)
 
     def children_of(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

@@ -23,7 +23,7 @@ from etl.registry.paths import REGISTRY_DATA_DIR, cache_dir
 
 log = logging.getLogger(__name__)
 
-_CODE_FILES = ("build.py", "clean_names.py", "evidence.py", "sources.py", "model.py")
+_CODE_FILES = ("build.py", "clean_names.py", "evidence.py", "sources.py", "model.py", "curated_sites.py")
 # affiliation-stage modules the build imports (name keys, name-kind ranks)
 _AFFILIATION_CODE_FILES = ("normalise.py", "candidates.py")
 

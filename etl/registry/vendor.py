@@ -3,7 +3,9 @@
 The project must build and test on a fresh clone without ``../shared``, so everything the registry
 build reads lives in the repository. ROR is trimmed to the fields the resolver uses (about a third of
 the size); the other sources are copied as they are. The NeurIPS aff ↔ aff_domain pairs are reduced to
-counts: they are the evidence behind the verified AI-lab seed and the domain/alias mining.
+counts: they are the evidence behind the verified AI-lab seed and the domain/alias mining. The 2019/2020
+proceedings' printed institutions are reduced to counts too: field evidence for the curated single-site
+labs (:mod:`etl.registry.curated_sites`), whose authors published before OpenReview profiles.
 
 Run once when the shared inputs change:  python -m etl.registry.vendor /work/shared/data
 """
@@ -31,6 +33,7 @@ HIPO_FILE = "hipo_universities.json.gz"
 SWOT_FILE = "swot_domains.jsonl.gz"
 EVIDENCE_FILE = "neurips_aff_domain_pairs.csv.gz"
 SEED_FILE = "ai_labs_seed.csv"
+INSTITUTION_COUNTS_FILE = "neurips_institution_counts.csv.gz"
 
 
 def trim_ror_record(record: dict) -> dict | None:
@@ -83,6 +86,31 @@ def iter_aff_domain_pairs(openreview_files: Iterable[Path]) -> Iterator[tuple[st
                         yield aff, domain
 
 
+def iter_proceedings_institutions(metadata_files: Iterable[Path]) -> Iterator[str]:
+    """Yield each authorship's printed institution from NeurIPS proceedings metadata (2019/2020)."""
+    for path in metadata_files:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            papers = json.load(fh)
+        for paper in papers:
+            for author in paper.get("authors") or []:
+                institution = (author.get("institution") or "").strip()
+                if institution:
+                    yield institution
+
+
+def write_counts_csv_gz(path: Path, header: list[str], counts: Counter) -> int:
+    """Write ``(key…, n)`` rows, most frequent first, gzip with a fixed mtime (identical bytes on re-vendoring)."""
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+        text = io.TextIOWrapper(gz, encoding="utf-8", newline="")
+        writer = csv.writer(text)
+        writer.writerow(header)
+        for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            writer.writerow([*(key if isinstance(key, tuple) else (key,)), n])
+        text.flush()
+        text.detach()
+    return len(counts)
+
+
 def vendor(shared_data: Path, out_dir: Path = REGISTRY_DATA_DIR) -> dict[str, int]:
     """Copy and trim every registry input; return row counts per written file."""
     src = shared_data / "registries"
@@ -120,15 +148,11 @@ def vendor(shared_data: Path, out_dir: Path = REGISTRY_DATA_DIR) -> dict[str, in
 
     files = sorted((shared_data / "neurips").glob("20*/openreview_authors.jsonl.gz"))
     pairs = Counter(iter_aff_domain_pairs(files))
-    with open(out_dir / EVIDENCE_FILE, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-        text = io.TextIOWrapper(gz, encoding="utf-8", newline="")
-        writer = csv.writer(text)
-        writer.writerow(["aff", "aff_domain", "n_authors"])
-        for (aff, domain), n in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])):
-            writer.writerow([aff, domain, n])
-        text.flush()
-        text.detach()
-    counts[EVIDENCE_FILE] = len(pairs)
+    counts[EVIDENCE_FILE] = write_counts_csv_gz(out_dir / EVIDENCE_FILE, ["aff", "aff_domain", "n_authors"], pairs)
+    metadata = sorted((shared_data / "neurips").glob("20*/proceedings_metadata.json.gz"))
+    counts[INSTITUTION_COUNTS_FILE] = write_counts_csv_gz(
+        out_dir / INSTITUTION_COUNTS_FILE, ["institution", "n_authorships"],
+        Counter(iter_proceedings_institutions(metadata)))
     return counts
 
 
