@@ -106,8 +106,8 @@ def _has_field(con: duckdb.DuckDBPyConnection, view: str, column: str, field: st
 
 
 def _relation_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND NOT internal",
-                       [name]).fetchall()[0][0] > 0
+    return con.execute("SELECT (SELECT count(*) FROM duckdb_views() WHERE view_name = $1 AND NOT internal) "
+                       "+ (SELECT count(*) FROM duckdb_tables() WHERE table_name = $1)", [name]).fetchall()[0][0] > 0
 
 
 def _profile_entries(con: duckdb.DuckDBPyConnection) -> list[tuple[str, HistoryEntry, bool]]:
