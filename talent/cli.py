@@ -28,7 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "etl.affiliations.cli",
     "etl.education.cli",  # talent education extract (homepage degrees, issue 11)
     "etl.people.cli",
-    "etl.people.review_cli",
+    "talent.review_commands",
     "talent.eval_cli",
 )
 

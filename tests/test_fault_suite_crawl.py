@@ -99,3 +99,20 @@ def test_a_clean_mirror_crawl_still_exits_zero(mirror, tmp_path, capsys):
                  "--landing-dir", str(tmp_path)])
     assert code == 0, capsys.readouterr().out
     assert Path(tmp_path / "neurips_virtual").is_dir()
+
+
+def test_truncated_openreview_crawl_fails_at_crawl_time(mirror, tmp_path):
+    """The second page of main-track notes comes back empty though the count says 2,824: the crawl lands
+    fewer records than OpenReview announced and fails, instead of passing 1,000 papers off as the year."""
+    from urllib.parse import urlencode
+
+    invitation = "NeurIPS.cc/2022/Conference/-/Blind_Submission"
+    cut = "/notes?" + urlencode({"invitation": invitation, "offset": 1000, "limit": 1000})
+    mirror.override(cut, json.dumps({"notes": [], "count": 2824}), "application/json")
+    run = run_crawl("openreview", {"year": "2022", "conference": "neurips"}, tmp_path / "landing",
+                    settings=mirror_settings(mirror.base_url))
+    assert any("landed 1877 of 2877 records the source announced" in problem for problem in run.problems)
+    mirror.clear_overrides()
+    clean = run_crawl("openreview", {"year": "2022", "conference": "neurips"}, tmp_path / "again",
+                      settings=mirror_settings(mirror.base_url))
+    assert clean.problems == [] and clean.records == 2834

@@ -246,8 +246,44 @@ def check_primary_sources_complete(con: duckdb.DuckDBPyConnection, objects: dict
     return [Check("core_papers_match_primary_source", len(short), "0", not short, "; ".join(r[0] for r in short))]
 
 
+PROFILE_FAN_IN_LIMIT = 5  # a real person has a handful of old usernames; the or_profile mix-up gave 194
+
+
+def check_true_records(con: duckdb.DuckDBPyConnection, objects: dict[str, str]) -> list[Check]:
+    """Issue 9's audit as checks: every figure must be 0 (the profile fan-in at most a handful)."""
+    from etl.affiliations import integrity as affiliations
+    from etl.people import integrity as people
+    from warehouse import integrity as records
+
+    checks = []
+    if "authorship_affiliations" in objects and "institutions" in objects:
+        checks += [
+            Check("institutions_without_country", affiliations.institutions_without_country(con), "0",
+                  affiliations.institutions_without_country(con) == 0, "resolved institutions with no country"),
+            Check("affiliation_rows_without_country", affiliations.affiliation_rows_without_country(con), "0",
+                  affiliations.affiliation_rows_without_country(con) == 0),
+        ]
+    if "persons_core" in objects:
+        foreign = people.persons_with_foreign_profile(con)
+        examples = "; ".join(f"{item.person_id} {item.printed_names[:1]} <- {item.profile_id}"
+                             for item in foreign.unexplained[:3])
+        checks.append(Check("persons_with_foreign_profile", len(foreign.unexplained), "0",
+                            not foreign.unexplained,
+                            f"profile names share no token with the person's; {len(foreign.explained)} explained"
+                            + (f"; e.g. {examples}" if examples else "")))
+    if "stg_openreview_profiles" in objects:
+        fan_in, profile = con.execute(
+            "SELECT count(DISTINCT requested_id) AS n, profile_id FROM stg_openreview_profiles "
+            "WHERE status = 'found' GROUP BY profile_id ORDER BY n DESC, profile_id LIMIT 1").fetchone() or (0, None)
+        checks.append(Check("max_requested_ids_per_profile", fan_in, f"<= {PROFILE_FAN_IN_LIMIT}",
+                            fan_in <= PROFILE_FAN_IN_LIMIT, f"profile {profile}" if profile else ""))
+    if "talent_records" in objects:
+        checks += [Check(name, value, "0", value == 0) for name, value in records.figures(con).items()]
+    return checks
+
+
 CHECKS = [check_schema_version, check_built_after_load, check_last_build_warnings, check_orphans,
-          check_primary_sources_complete]
+          check_primary_sources_complete, check_true_records]
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, warehouse_path: Path | None = None) -> list[Check]:

@@ -36,6 +36,8 @@ class OpenReviewSpider(HarvestSpider):
         if self.api not in ("v1", "v2"):
             raise SpiderArgumentError(f"api must be v1 or v2, got {api!r}")
         self.base_url = base_url
+        self._announced_notes = 0
+        self._excluded_notes = 0
 
     @property
     def api_base(self) -> str:
@@ -94,6 +96,8 @@ class OpenReviewSpider(HarvestSpider):
             return
         stats = self.crawler.stats
         stats.inc_value("openreview/notes_seen", len(page.notes))
+        if page.count is not None and query.get("offset", 0) == 0 and "after" not in query:
+            self._announced_notes += page.count  # each invitation's total, counted once
         # Schedule the next pages before reading the notes: a bad note must not cost the pages after it.
         if page.notes and self.api == "v1":
             yield from self._v1_remaining_pages(query, page.count, len(page.notes))
@@ -111,11 +115,16 @@ class OpenReviewSpider(HarvestSpider):
                 yield self.reject(response.url, f"note {index}: {scrub_email_addresses(str(exc))}", response.status)
                 continue
             if isinstance(result, Excluded):
+                self._excluded_notes += 1
                 stats.inc_value("openreview/excluded")
                 stats.inc_value(f"openreview/excluded/{result.reason.split()[0]}")
                 continue
             stats.inc_value("openreview/accepted")
             yield self.land(result, response)
+        if self._announced_notes:
+            # What a complete crawl lands: every announced note that is not excluded. Updated on each page, so
+            # when pages are lost or cut short the crawl lands fewer records than this and fails loudly.
+            self.announce(self._announced_notes - self._excluded_notes)
 
     def _v1_remaining_pages(self, query: dict[str, Any], count: int | None, page_length: int):
         """After the first page, schedule every remaining offset at once (the count is known), so a page
