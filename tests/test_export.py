@@ -63,11 +63,9 @@ def read_back(out: Path, table: str, partitioned: bool) -> pa.Table:
 
 
 def digest(out: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(out.rglob("*.parquet"))
-        if not any(part.startswith(".") for part in p.relative_to(out).parts)  # staging/trash: readers skip them
-    }
+    """Files of the published version (what ``current`` points at), by path inside it."""
+    root = (out / "current").resolve()
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*.parquet"))}
 
 
 def test_every_table_round_trips_with_equal_rows_and_types(full_warehouse, tmp_path):
@@ -144,9 +142,18 @@ def test_reexport_is_deterministic_and_merges_the_contract(full_warehouse, tmp_p
     try:
         export(con, out)
         first = digest(out)
-        export(con, out, ["papers"])
-        assert digest(out) == first
-        assert set(json.loads((out / CONTRACT_NAME).read_text())["tables"]) == set(EXPORT_TABLES)
+        assert first and len(first) == len(list((out / "current").resolve().rglob("*.parquet")))
+        before = json.loads((out / CONTRACT_NAME).read_text())
+        result = export(con, out, ["papers"])
+        assert digest(out) == first  # a new version, the same bytes
+        contract = json.loads((out / CONTRACT_NAME).read_text())
+        assert contract["version"] == result.version != before["version"]
+        assert set(contract["tables"]) == set(EXPORT_TABLES)  # tables not asked for are carried over
+        for table, entry in contract["tables"].items():
+            assert entry["path"] == f"{result.version}/{table}"
+            assert entry["rows"] == before["tables"][table]["rows"]
+            assert all(f["path"].startswith(f"{result.version}/{table}/") for f in entry["files"])
+        assert {t.table: t.status for t in result.tables}["persons"] == "kept"
     finally:
         con.close()
     assert not [p for p in out.iterdir() if p.name.startswith(".staging-")]
@@ -194,7 +201,7 @@ def test_partition_values_that_would_escape_are_refused(tmp_path, conference):
     with pytest.raises(ExportError, match="unsafe partition value"):
         export(con, out, ["papers"])
     assert not (out / "papers").exists()  # nothing written before every value was checked
-    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [".export.lock"]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [".export.lock", ".talent-export.json", "deep", "export"]
 
 
 @pytest.mark.parametrize(("conference", "year"), [(None, 2020), ("neurips", None)])
@@ -231,19 +238,24 @@ def test_cli_export_prints_what_it_did(full_warehouse, tmp_path, capsys):
         parser.parse_args(["export", "--tables", "raw_records"])
 
 
-def test_replaced_partitions_wait_in_the_trash_then_go(tmp_path):
-    from warehouse.export import TRASH_PREFIX, empty_trash
+def test_replaced_versions_stay_for_readers_then_go(tmp_path):
+    from warehouse.export_store import ExportStore
 
     con = duckdb.connect()
     migrate(con)
     con.execute("CREATE TABLE papers (conference VARCHAR, year INTEGER, paper_id VARCHAR)")
     con.execute("INSERT INTO papers VALUES ('neurips', 2019, 'a')")
     out = tmp_path / "export"
-    export(con, out, ["papers"])
-    export(con, out, ["papers"])
-    trash = [p for p in out.iterdir() if p.name.startswith(TRASH_PREFIX)]
-    assert len(trash) == 1 and (trash[0] / FILE_NAME).exists()  # a reader mid-listing still finds its file
-    assert empty_trash(out, older_than=60) == 0
-    assert empty_trash(out, older_than=0) == 1
-    assert not [p for p in out.iterdir() if p.name.startswith(TRASH_PREFIX)]
+    first = export(con, out, ["papers"]).version
+    second = export(con, out, ["papers"]).version
+    third = export(con, out, ["papers"]).version
+    versions = sorted(p.name for p in out.glob(".v-*"))
+    assert versions == sorted([first, second, third])  # within the grace period a reader may still be in one
+    store = ExportStore(out, EXPORT_TABLES)
+    store.claim()
+    assert store.clean(grace=3600) == []
+    assert store.clean(grace=0) == [first]  # the last replaced version stays until the next export
+    assert sorted(p.name for p in out.glob(".v-*")) == sorted([second, third])
+    assert (out / "current").resolve().name == third
     assert pq.read_table(out / "papers").num_rows == 1
+    assert json.loads((out / ".talent-export.json").read_text())["versions"].keys() == {second, third}

@@ -1,21 +1,35 @@
 """``talent export``: the analyst tables as Parquet, so downstream tools read our data without DuckDB.
 
-Layout under the export directory ``DIR``::
+Layout under the export directory ``DIR`` (see ``warehouse.export_store`` for how it is kept whole)::
 
-    DIR/_contract.json                                      tables, columns, types, comments, partitioning
-    DIR/papers/conference=neurips/year=2022/part-0.parquet  hive partitions where a table has both columns
-    DIR/persons/part-0.parquet                              one file for tables without them
+    DIR/current -> .v-<id>                                   the published export (one symlink, switched atomically)
+    DIR/.v-<id>/_contract.json                               tables, columns, types, comments, rows, files
+    DIR/.v-<id>/papers/conference=neurips/year=2022/part-0.parquet   hive partitions where a table has both columns
+    DIR/.v-<id>/persons/part-0.parquet                       one file for tables without them
+    DIR/_contract.json -> current/_contract.json             fixed links: the pre-versioning reading paths
+    DIR/papers -> current/papers                             still work
+
+How to read it (also written into the contract as ``reading``):
+
+* **One table**: ``pyarrow.dataset.dataset("DIR/current/papers", partitioning="hive")``, ``pandas.read_parquet(
+  "DIR/current/papers")`` or ``duckdb.sql("SELECT * FROM read_parquet('DIR/current/papers/**/*.parquet',
+  hive_partitioning = true)")``. ``DIR/papers`` is the same folder. Each table read this way is whole.
+* **Several tables that must agree** (joins, e.g. talent_records to persons): resolve the pointer once, then
+  read every table from that version: ``root = DIR / json.load(open("DIR/_contract.json"))["version"]``
+  (or ``os.path.realpath("DIR/current")``), then ``root / "papers"``, ``root / "persons"``… Every contract
+  ``path`` already names its version (``.v-<id>/papers``, relative to DIR). A published version is never
+  modified, and the one it replaced is kept until the next export (and at least
+  ``VERSION_GRACE_SECONDS``), so a reader that resolved the pointer finishes on the export it started with.
 
 Why it is built this way:
 
-* **One file per partition, swapped in whole.** Each partition is written into a staging directory inside
-  ``DIR`` (``.staging-…``: pyarrow, pandas and DuckDB globs skip dot-directories) and then exchanged with the
-  live partition directory in one ``renameat2(RENAME_EXCHANGE)`` call, so a reader sees the old partition or
-  the new one, never half of one and never a missing one. Where the kernel or filesystem cannot exchange, the
-  old directory is renamed away and the new one renamed in: a reader may then briefly find no partition, but
-  still never a mix. Replaced directories wait in ``DIR/.trash-*`` for ``TRASH_GRACE_SECONDS`` before a later
-  export deletes them, because a reader that opened the old directory just before the swap is still
-  listing it.
+* **A whole export or the previous one.** Every run writes all tables into a new marked staging folder
+  (tables not asked for are hard-linked from the current version), renames it to ``.v-<id>`` and then
+  replaces the ``current`` symlink in one ``os.replace``. ``kill -9`` at any moment leaves ``current`` on a
+  whole version; the next run deletes the killed run's staging folder (it carries the exporter's marker).
+* **Only what the exporter wrote is ever removed**: the folder's manifest (``.talent-export.json``) lists
+  what we created; a non-empty ``--out`` that is not ours is refused with a clear error, and unknown entries
+  in our own folder are left alone.
 * **Deterministic names and row order** (``part-0.parquet``, rows sorted on every column), so two exports of
   the same warehouse produce the same files and a diff of an export means the data changed.
 * **Provenance inside each file**: schema version, crawl ids, table and partition in the Parquet key-value
@@ -29,18 +43,12 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import errno
-import fcntl
 import json
 import logging
 import os
 import re
 import shutil
-import time
-import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,10 +57,20 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from warehouse.export_store import (
+    CONTRACT_NAME,
+    POINTER_NAME,
+    VERSION_GRACE_SECONDS,
+    ExportError,
+    ExportStore,
+    remove_marked,
+)
 from warehouse.integrity import exists, test_persons_sql
 from warehouse.migrate import current_version
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["CONTRACT_NAME", "EXPORT_TABLES", "FILE_NAME", "VERSION_GRACE_SECONDS", "ExportError", "export"]
 
 # The tables a downstream tool may rely on, in export order (allow-list: nothing else is exported).
 EXPORT_TABLES: tuple[str, ...] = (
@@ -67,25 +85,22 @@ EXPORT_TABLES: tuple[str, ...] = (
 )
 PARTITION_COLUMNS: tuple[str, str] = ("conference", "year")
 FILE_NAME = "part-0.parquet"
-CONTRACT_NAME = "_contract.json"
-STAGING_PREFIX = ".staging-"
-TRASH_PREFIX = ".trash-"
-LOCK_NAME = ".export.lock"
-# Replaced partitions stay in DIR/.trash-* this long (readers mid-listing), then the next export deletes them.
-TRASH_GRACE_SECONDS = 120.0
 SAFE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")
 COMPRESSION = "zstd"
 META_PREFIX = "talent."
-
-
-class ExportError(ValueError):
-    """A request the export refuses: unknown table, unsafe partition value, path outside DIR."""
+READING = {
+    "paths": "every path in this contract is relative to the export directory (the folder holding `current`)",
+    "one_table": "DIR/current/<table> (or DIR/<table>): pyarrow.dataset.dataset(path, partitioning='hive'); "
+                 "duckdb read_parquet('<path>/**/*.parquet', hive_partitioning = true)",
+    "several_tables": "read `version` from DIR/_contract.json once, then every table from DIR/<tables.T.path>: "
+                      "all from the same whole export",
+}
 
 
 @dataclass(slots=True)
 class TableExport:
     table: str
-    status: str  # exported | skipped
+    status: str  # exported | skipped | kept (not asked for: carried over from the previous export)
     rows: int = 0
     partitions: list[dict] = field(default_factory=list)
     message: str = ""
@@ -96,91 +111,10 @@ class ExportResult:
     out: Path
     schema_version: int
     tables: list[TableExport] = field(default_factory=list)
+    version: str = ""  # the published version folder's name, e.g. ".v-20250101T000000000000Z-1a2b3c4d"
 
     def rows_by_table(self) -> dict[str, int]:
         return {t.table: t.rows for t in self.tables if t.status == "exported"}
-
-
-# --- atomic directory swap -------------------------------------------------------------------------------
-
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-
-
-def _libc_renameat2():  # noqa: ANN202 - ctypes function or None
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.renameat2
-    except (OSError, AttributeError):
-        return None
-
-
-_renameat2 = _libc_renameat2()
-
-
-def exchange_paths(a: Path, b: Path) -> bool:
-    """Atomically swap two existing paths; False when the platform or filesystem cannot."""
-    if _renameat2 is None:
-        return False
-    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
-        return False
-    raise OSError(code, os.strerror(code), str(a))
-
-
-def _trash_path(trash_root: Path) -> Path:
-    return trash_root / f"{TRASH_PREFIX}{time.time_ns()}-{uuid.uuid4().hex[:8]}"
-
-
-def replace_directory(new: Path, target: Path, trash_root: Path) -> None:
-    """Put directory ``new`` at ``target`` so a reader sees the old or the new one.
-
-    The replaced directory goes to the trash, not straight to deletion: a reader that opened the old
-    directory just before the swap may still be listing it, and must find its file there.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        os.rename(new, target)
-        return
-    if exchange_paths(new, target):
-        os.rename(new, _trash_path(trash_root))  # ``new`` now holds the old partition
-        return
-    trash = _trash_path(trash_root)
-    os.rename(target, trash)
-    os.rename(new, target)
-
-
-def remove_directory(target: Path, trash_root: Path) -> None:
-    """Remove a stale partition with one rename (readers never see it half-deleted)."""
-    os.rename(target, _trash_path(trash_root))
-
-
-def empty_trash(trash_root: Path, older_than: float = TRASH_GRACE_SECONDS) -> int:
-    """Delete replaced partitions once no reader that started before the swap can still be reading them."""
-    removed = 0
-    now = time.time_ns()
-    for entry in trash_root.glob(f"{TRASH_PREFIX}*"):
-        try:
-            stamp = int(entry.name[len(TRASH_PREFIX):].split("-", 1)[0])
-        except ValueError:
-            continue
-        if now - stamp >= older_than * 1e9:
-            shutil.rmtree(entry, ignore_errors=True)
-            removed += 1
-    return removed
-
-
-@contextlib.contextmanager
-def export_lock(out: Path) -> Iterator[None]:
-    """One exporter at a time per directory; readers need no lock."""
-    with open(out / LOCK_NAME, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # --- warehouse introspection ----------------------------------------------------------------------------
@@ -321,17 +255,9 @@ def write_file(table: pa.Table, path: Path, metadata: dict[str, str]) -> None:
     pq.write_table(table.replace_schema_metadata(merged), path, compression=COMPRESSION)
 
 
-def _existing_partitions(table_dir: Path) -> set[Path]:
-    if not table_dir.is_dir():
-        return set()
-    return {
-        p.relative_to(table_dir)
-        for p in table_dir.glob("conference=*/year=*")
-        if p.is_dir()
-    }
-
-
-def export_table(con: duckdb.DuckDBPyConnection, name: str, out: Path, schema_version: int) -> TableExport:
+def export_table(con: duckdb.DuckDBPyConnection, name: str, staging: Path, version: str,
+                 schema_version: int) -> TableExport:
+    """Write one table into the staging folder; contract paths name the version it will become."""
     if not object_exists(con, name):
         message = f"{name}: not in the warehouse yet, skipped"
         logger.warning(message)
@@ -339,19 +265,14 @@ def export_table(con: duckdb.DuckDBPyConnection, name: str, out: Path, schema_ve
     columns = table_columns(con, name)
     names = {c.name for c in columns}
     partitioned = set(PARTITION_COLUMNS) <= names
-    table_dir = inside(out, out / name)
+    table_dir = inside(staging, staging / name)
     result = TableExport(name, "exported")
     base_meta = {"schema_version": str(schema_version), "table": name}
     if not partitioned:
-        staging = out / f"{STAGING_PREFIX}{uuid.uuid4().hex}"
-        try:
-            data = fetch(con, name, columns, None)
-            write_file(data, staging / FILE_NAME, {**base_meta, "crawl_ids": json.dumps(crawl_ids(con))})
-            replace_directory(staging, table_dir, out)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        data = fetch(con, name, columns, None)
+        write_file(data, table_dir / FILE_NAME, {**base_meta, "crawl_ids": json.dumps(crawl_ids(con))})
         result.rows = data.num_rows
-        result.partitions.append({"path": f"{name}/{FILE_NAME}", "rows": data.num_rows})
+        result.partitions.append({"path": f"{version}/{name}/{FILE_NAME}", "rows": data.num_rows})
         return result
     keys = con.sql(
         f'SELECT DISTINCT conference, year FROM "{name}" x WHERE {test_data_filter(con, names)} '  # noqa: S608
@@ -359,35 +280,44 @@ def export_table(con: duckdb.DuckDBPyConnection, name: str, out: Path, schema_ve
     ).fetchall()
     wanted = {partition_path(c, y, name): (c, y) for c, y in keys}  # validate every value before writing any
     for relative in wanted:
-        inside(out, table_dir / relative)
+        inside(staging, table_dir / relative)
     for relative, (conference, year) in wanted.items():
-        staging = out / f"{STAGING_PREFIX}{uuid.uuid4().hex}"
-        try:
-            data = fetch(con, name, columns, (conference, year))
-            meta = {
-                **base_meta,
-                "crawl_ids": json.dumps(crawl_ids(con, (conference, year))),
-                "partition": json.dumps({"conference": conference, "year": year}),
-            }
-            write_file(data, staging / FILE_NAME, meta)
-            replace_directory(staging, table_dir / relative, out)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        data = fetch(con, name, columns, (conference, year))
+        meta = {
+            **base_meta,
+            "crawl_ids": json.dumps(crawl_ids(con, (conference, year))),
+            "partition": json.dumps({"conference": conference, "year": year}),
+        }
+        write_file(data, table_dir / relative / FILE_NAME, meta)
         result.rows += data.num_rows
         result.partitions.append({
             "conference": conference, "year": year, "rows": data.num_rows,
-            "path": f"{name}/{relative.as_posix()}/{FILE_NAME}",
+            "path": f"{version}/{name}/{relative.as_posix()}/{FILE_NAME}",
         })
-    for stale in sorted(_existing_partitions(table_dir) - set(wanted)):
-        logger.info("%s: removing partition %s, no longer in the warehouse", name, stale)
-        remove_directory(table_dir / stale, out)
     return result
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """Carry a table over from the previous version: hard links (files are never modified), copies if refused."""
+    for root, _dirs, files in os.walk(source):
+        folder = target / Path(root).relative_to(source)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            try:
+                os.link(Path(root) / name, folder / name)
+            except OSError:
+                shutil.copy2(Path(root) / name, folder / name)
+
+
+def _repath(path: str, table: str, version: str) -> str:
+    parts = Path(path).parts
+    return Path(version, *parts[parts.index(table):]).as_posix()
 
 
 # --- contract -------------------------------------------------------------------------------------------
 
 
-def table_contract(con: duckdb.DuckDBPyConnection, exported: TableExport) -> dict:
+def table_contract(con: duckdb.DuckDBPyConnection, exported: TableExport, version: str) -> dict:
     columns = table_columns(con, exported.table)
     names = {c.name for c in columns}
     partitioned = set(PARTITION_COLUMNS) <= names
@@ -396,7 +326,7 @@ def table_contract(con: duckdb.DuckDBPyConnection, exported: TableExport) -> dic
         for f in con.sql(f'SELECT * FROM "{exported.table}" LIMIT 0').to_arrow_table().schema  # noqa: S608
     }
     return {
-        "path": exported.table,
+        "path": f"{version}/{exported.table}",
         "comment": object_comment(con, exported.table),
         "rows": exported.rows,
         "partitioning": {"flavor": "hive", "columns": list(PARTITION_COLUMNS)} if partitioned else None,
@@ -414,48 +344,87 @@ def table_contract(con: duckdb.DuckDBPyConnection, exported: TableExport) -> dic
     }
 
 
-def write_contract(con: duckdb.DuckDBPyConnection, out: Path, result: ExportResult) -> Path:
-    """Merge this run into ``_contract.json`` (tables not re-exported keep their entry); atomic replace."""
-    path = out / CONTRACT_NAME
-    contract: dict = {"tables": {}, "skipped": {}}
-    if path.exists():
-        with contextlib.suppress(ValueError):
+def previous_export(out: Path, current: Path | None) -> tuple[Path, dict]:
+    """The folder holding the published tables and its contract (the unversioned layout: DIR itself)."""
+    root = current if current is not None else out
+    path = root / CONTRACT_NAME
+    if path.is_file():
+        try:
             contract = json.loads(path.read_text(encoding="utf-8"))
-    contract.setdefault("tables", {})
-    contract.setdefault("skipped", {})
+            if isinstance(contract, dict):
+                return root, contract
+        except ValueError:
+            logger.warning("%s is unreadable: tables not re-exported are dropped from the export", path)
+    return root, {}
+
+
+def build_contract(con: duckdb.DuckDBPyConnection, result: ExportResult, staging: Path, version: str,
+                   previous: tuple[Path, dict]) -> dict:
+    """This run's tables, plus the previous export's tables this run did not ask for (carried over)."""
+    root, old = previous
+    contract: dict = {"tables": {}, "skipped": {}}
+    asked = {t.table for t in result.tables}
+    for table, entry in (old.get("tables") or {}).items():
+        source = root / Path(entry.get("path", table)).name
+        if table in asked or table not in EXPORT_TABLES or not source.is_dir():
+            continue
+        link_tree(source, staging / table)
+        entry = {**entry, "path": f"{version}/{table}",
+                 "files": [{**f, "path": _repath(f["path"], table, version)} for f in entry.get("files", [])]}
+        contract["tables"][table] = entry
+        result.tables.append(TableExport(table, "kept", entry.get("rows", 0), entry["files"],
+                                         f"{table}: kept from the previous export"))
+    for table, message in (old.get("skipped") or {}).items():
+        if table not in asked and table in EXPORT_TABLES:
+            contract["skipped"][table] = message
     for exported in result.tables:
         if exported.status == "exported":
-            contract["tables"][exported.table] = table_contract(con, exported)
-            contract["skipped"].pop(exported.table, None)
-        else:
-            contract["tables"].pop(exported.table, None)
+            contract["tables"][exported.table] = table_contract(con, exported, version)
+        elif exported.status == "skipped":
             contract["skipped"][exported.table] = exported.message
     contract.update({
         "format": "parquet",
         "compression": COMPRESSION,
+        "version": version,
+        "pointer": POINTER_NAME,
+        "reading": READING,
         "schema_version": result.schema_version,
         "crawl_ids": crawl_ids(con),
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "file_metadata_keys": [f"{META_PREFIX}{k}" for k in ("schema_version", "table", "crawl_ids", "partition")],
     })
     contract["tables"] = dict(sorted(contract["tables"].items()))
-    temporary = out / f"{STAGING_PREFIX}{uuid.uuid4().hex}.json"
-    temporary.write_text(json.dumps(contract, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
-    return path
+    return contract
 
 
 def export(con: duckdb.DuckDBPyConnection, out: Path, tables: Sequence[str] | None = None) -> ExportResult:
-    """Export the named tables (default: all of ``EXPORT_TABLES``) to ``out``."""
+    """Export the named tables (default: all of ``EXPORT_TABLES``) to ``out`` as one new whole version.
+
+    Tables not named keep their previous export (carried into the new version), so ``--tables papers`` still
+    publishes a version with every table."""
     names = [check_table_name(t) for t in (tables or EXPORT_TABLES)]
-    out.mkdir(parents=True, exist_ok=True)
+    store = ExportStore(out, EXPORT_TABLES)
+    store.claim()
     result = ExportResult(out, current_version(con))
-    with export_lock(out):
-        empty_trash(out)
-        for name in names:
-            exported = export_table(con, name, out, result.schema_version)
-            result.tables.append(exported)
-            if exported.status == "exported":
-                logger.info("%s: %d rows in %d file(s)", name, exported.rows, len(exported.partitions))
-        write_contract(con, out, result)
+    with store.lock():
+        store.clean()
+        previous = previous_export(out, store.current())
+        staging = store.stage()
+        version = store.version_name(staging)
+        try:
+            for name in names:
+                exported = export_table(con, name, staging, version, result.schema_version)
+                result.tables.append(exported)
+                if exported.status == "exported":
+                    logger.info("%s: %d rows in %d file(s)", name, exported.rows, len(exported.partitions))
+            contract = build_contract(con, result, staging, version, previous)
+            (staging / CONTRACT_NAME).write_text(json.dumps(contract, indent=2, ensure_ascii=False) + "\n",
+                                                 encoding="utf-8")
+            store.publish(staging, list(contract["tables"]))
+        except BaseException:
+            if staging.is_dir():
+                remove_marked(staging)
+            raise
+    result.version = version
+    logger.info("%s: published %s", out, version)
     return result
