@@ -37,8 +37,10 @@ SCOPES = frozenset({"organisation", "site"})
 # a site's region says it is its company's only site there ("NAVER LABS Europe"); one site among several
 # in the region (Samsung's Cambridge, Huawei's London) leaves it empty
 REGIONS = frozenset({"europe"})
-COLUMNS = ["name", "aliases", "acronyms", "country_code", "city", "parent_ror_id", "email_domains", "scope",
-           "region", "site_evidence_url", "note", "evidence_count", "evidence_detail"]
+# company_domains: domains a site's authors write but its company's other sites share (naverlabs.com is NAVER
+# LABS in Korea too); they are claimed for the company, so evidence never hands them to the one site
+COLUMNS = ["name", "aliases", "acronyms", "country_code", "city", "parent_ror_id", "email_domains",
+           "company_domains", "scope", "region", "site_evidence_url", "note", "evidence_count", "evidence_detail"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,8 @@ def validate_row(row: dict, line: int) -> None:
         raise ValueError(f"{where}: scope must be one of {sorted(SCOPES)}")
     if row["scope"] == "site" and not (row.get("parent_ror_id") or "").strip():
         raise ValueError(f"{where}: a site needs its company (parent_ror_id)")
+    if row.get("company_domains") and row["scope"] != "site":
+        raise ValueError(f"{where}: company_domains belong to a site's company (scope site)")
     if row.get("region") and (row["scope"] != "site" or row["region"] not in REGIONS):
         raise ValueError(f"{where}: region {row['region']!r} needs scope site and one of {sorted(REGIONS)}")
     if not (row.get("site_evidence_url") or "").startswith("https://"):
@@ -154,6 +158,9 @@ def add_curated_sites(builder, rows: list[dict], pairs: list[tuple[str, str, int
             builder.add_name(iid, acronym, "acronym")
         for domain in _split(row.get("email_domains")):
             builder.claim_domain(domain, iid, CURATED_SITE_SOURCE)
+        for domain in _split(row.get("company_domains")):
+            if parent:
+                builder.claim_domain(domain, parent, CURATED_SITE_SOURCE)
         if row.get("region"):
             builder.site_regions[iid] = row["region"]
         added += 1
