@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -66,27 +68,27 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_for_review(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse read-write with the review tables (migration 032) and views in place."""
+@contextmanager
+def _review_session(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse with the review tables (migration 032) and views in place, written through
+    ``write_session``: a private copy swapped in at the end, so a concurrent load never discards a review
+    and a failed import changes nothing."""
     from warehouse.build import BuildReport, run_model
-    from warehouse.db import connect
-    from warehouse.migrate import migrate
+    from warehouse.db import write_session
     from warehouse.review import create_review_views
 
     if not Path(path).exists():
         raise SystemExit(f"no warehouse at {path}: run `talent load` (or `talent demo`) first")
-    con = connect(path)
-    migrate(con)
-    run_model(con, "068_estimate_macros.py", BuildReport())  # the views' interval macros, on an older build
-    create_review_views(con)
-    return con
+    with write_session(path) as con:
+        run_model(con, "068_estimate_macros.py", BuildReport())  # the views' interval macros, on an older build
+        create_review_views(con)
+        yield con
 
 
 def _sample(args: argparse.Namespace) -> int:
     from warehouse.review import ReviewError, draw_sample, record_sample, write_worksheet
 
-    con = _open_for_review(args.warehouse)
-    try:
+    with _review_session(args.warehouse) as con:
         try:
             sample = draw_sample(con, args.conference, args.year, args.per_stratum, args.seed)
         except ReviewError as exc:
@@ -94,8 +96,6 @@ def _sample(args: argparse.Namespace) -> int:
             return 2
         worksheet, sidecar = write_worksheet(con, sample, args.out)
         new = record_sample(con, sample, worksheet)
-    finally:
-        con.close()
     print(f"sample {sample.sample_id}: {len(sample.persons)} of {sample.population} persons of "
           f"{args.conference} {args.year} in {len(sample.strata)} strata (tier x track), seed {args.seed}"
           f"{'' if new else ' (the same draw was recorded before; kept)'}")
@@ -109,14 +109,12 @@ def _sample(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from warehouse.review import ReviewError, import_worksheet
 
-    con = _open_for_review(args.warehouse)
     try:
-        loaded, blank = import_worksheet(con, args.file, args.reviewer)
-    except ReviewError as exc:
+        with _review_session(args.warehouse) as con:
+            loaded, blank = import_worksheet(con, args.file, args.reviewer)
+    except ReviewError as exc:  # raised inside the session: the copy is dropped, the warehouse untouched
         print(f"error: {exc}")
         return 2
-    finally:
-        con.close()
     print(f"loaded {loaded} reviewed person(s) from {args.file} by {args.reviewer.strip()} "
           f"({blank} row(s) left blank, not loaded); see the view review_estimates")
     return 0
