@@ -10,7 +10,7 @@ from pathlib import Path
 from talent.crawl import mirror_settings, run_crawl
 
 PAPER_SPIDERS = ("neurips_virtual", "neurips_proceedings", "openreview")
-PROFILE_SPIDERS = ("openreview_profiles", "orcid")
+PROFILE_SPIDERS = ("openreview_profiles", "orcid", "homepages")
 
 
 def spider_arguments(args: argparse.Namespace) -> dict[str, str]:
@@ -23,12 +23,12 @@ def spider_arguments(args: argparse.Namespace) -> dict[str, str]:
             arguments["venue"] = args.venue
     else:
         arguments = {}
-        if args.ids_file:
-            arguments["ids_file"] = str(args.ids_file)
+        if args.ids_file:  # homepages: a file of URLs, one a line
+            arguments["urls_file" if args.spider == "homepages" else "ids_file"] = str(args.ids_file)
         if args.profiles_landing:
             arguments["profiles_landing"] = str(args.profiles_landing)
         if not arguments:
-            raise SystemExit(f"talent crawl {args.spider}: give --ids-file (or --profiles-landing for orcid)")
+            raise SystemExit(f"talent crawl {args.spider}: give --ids-file (or --profiles-landing: orcid, homepages)")
     if args.base_url:
         arguments["base_url"] = args.base_url
     return arguments
@@ -86,7 +86,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     crawl.add_argument("--conference", default="neurips", help="conference name (icml, iclr, … for the feed)")
     crawl.add_argument("--venue", help="OpenReview venue prefix, e.g. NeurIPS.cc or ICLR.cc")
     crawl.add_argument("--ids-file", type=Path, help="profile ids / ORCID iDs, one per line (profile spiders)")
-    crawl.add_argument("--profiles-landing", type=Path, help="orcid: take ORCID iDs from landed OpenReview profiles")
+    crawl.add_argument("--profiles-landing", type=Path,
+                       help="orcid, homepages: ORCID iDs / homepage URLs from landed OpenReview profiles")
     crawl.add_argument("--base-url", help="override the site's base URL (e.g. https://icml.cc)")
     crawl.add_argument("--mirror", metavar="URL", help="crawl the local mirror at URL instead of the live sites")
     crawl.add_argument("--landing-dir", type=Path, default=Path("data/landing"))

@@ -122,3 +122,14 @@ def test_an_operator_can_set_a_committed_raw_row_aside(small, capsys):
     assert "set aside 1 raw row(s)" in out and "2 papers, 3 at the previous build" in out
     assert main(["quarantine", "--warehouse", str(small)]) == 0
     assert "set aside by an operator: wrong paper" in capsys.readouterr().out
+
+
+def test_crawl_homepages_is_a_talent_crawl_spider():
+    """README: `talent crawl homepages --profiles-landing DIR` — the spider is offered and its inputs mapped."""
+    import argparse
+
+    from talent.crawl_cli import spider_arguments
+
+    args = argparse.Namespace(spider="homepages", year=None, conference="neurips", venue=None, ids_file=Path("u.txt"),
+                              profiles_landing=Path("landing/openreview_profiles"), base_url=None)
+    assert spider_arguments(args) == {"urls_file": "u.txt", "profiles_landing": "landing/openreview_profiles"}
