@@ -59,6 +59,66 @@ LIMIT $n
 """
 
 
+EDUCATION_COLUMNS = ("sample_id", "conference", "year", "person_id", "name", "field", "value", "stage",
+                     "position_title", "institution_name", "source", "source_key", "start_year", "end_year", "bounds",
+                     "label_correct", "label_note")
+
+EDUCATION_SQL = """
+WITH chosen AS (
+    SELECT t.conference, t.year, t.person_id, t.name, f.field,
+           CASE f.field WHEN 'undergrad_country' THEN t.undergrad_country ELSE t.grad_country END AS value,
+           t.evidence -> f.field AS ev
+    FROM talent_records t, (VALUES ('undergrad_country'), ('grad_country')) f(field)
+    WHERE NOT coalesce(t.test_data, false)
+)
+SELECT c.conference, c.year, c.person_id, c.name, c.field, c.value, ev ->> 'stage', e.position_title,
+       coalesce(e.institution_name, ev ->> 'institution_id'),
+       ev ->> 'source', ev ->> 'source_key', ev ->> 'start_year', ev ->> 'end_year', ev ->> 'bounds'
+FROM chosen c
+LEFT JOIN person_education e ON e.person_id = c.person_id AND e.source_key = (ev ->> 'source_key')
+     AND e.stage = (ev ->> 'stage') AND e.institution_id IS NOT DISTINCT FROM (ev ->> 'institution_id')
+     AND e.start_year IS NOT DISTINCT FROM TRY_CAST(ev ->> 'start_year' AS INTEGER)
+WHERE value IS NOT NULL
+QUALIFY row_number() OVER (PARTITION BY c.conference, c.year, c.person_id, c.field ORDER BY e.position_title) = 1
+ORDER BY hash(concat_ws('/', c.conference, c.year, c.person_id, c.field, $seed))
+LIMIT $n
+"""
+
+
+def draw_education(warehouse: Path, n: int, seed: int, out: Path) -> int:
+    """A seeded sample of the education values of talent records, each with the entry it came from."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(EDUCATION_SQL, {"seed": str(seed), "n": n}).fetchall()
+    finally:
+        con.close()
+    with open(out, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(EDUCATION_COLUMNS)
+        for index, row in enumerate(rows, 1):
+            writer.writerow([index, *row, "", ""])
+    print(f"{len(rows)} education values -> {out} (seed {seed})")
+    return 0
+
+
+def score_education(path: Path) -> int:
+    """Precision of hand-checked education values: label_correct is yes / no (blank rows are not counted)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["label_correct"].strip().lower() in ("yes", "no")]
+    if not rows:
+        print("no labelled rows", file=sys.stderr)
+        return 2
+    correct = sum(1 for row in rows if row["label_correct"].strip().lower() == "yes")
+    interval = wilson_interval(correct, len(rows))
+    print(f"{len(rows)} checked education values: precision {correct / len(rows):.3f} "
+          f"(95% Wilson {interval.low:.3f}-{interval.high:.3f})")
+    for row in rows:
+        if row["label_correct"].strip().lower() == "no":
+            print(f"  #{row['sample_id']} {row['field']}={row['value']} from {row['position_title']!r} at "
+                  f"{row['institution_name']!r}: {row['label_note']}")
+    return 0
+
+
 def draw(warehouse: Path, n: int, seed: int, out: Path) -> int:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -151,6 +211,13 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--n", type=int, default=200)
     d.add_argument("--seed", type=int, default=9)
     d.add_argument("--out", type=Path, required=True)
+    de = sub.add_parser("draw-education")
+    de.add_argument("--warehouse", type=Path, default=Path("warehouse/talent.duckdb"))
+    de.add_argument("--n", type=int, default=50)
+    de.add_argument("--seed", type=int, default=10)
+    de.add_argument("--out", type=Path, required=True)
+    se = sub.add_parser("score-education")
+    se.add_argument("--in", dest="path", type=Path, required=True)
     s = sub.add_parser("score")
     s.add_argument("--in", dest="path", type=Path, required=True)
     s.add_argument("--column", default="record_work_country", choices=("record_work_country", "authorship_country"))
@@ -159,6 +226,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "draw":
         return draw(args.warehouse, args.n, args.seed, args.out)
+    if args.command == "draw-education":
+        return draw_education(args.warehouse, args.n, args.seed, args.out)
+    if args.command == "score-education":
+        return score_education(args.path)
     years = set(args.years.split(",")) if args.years else None
     return score(args.path, args.column, args.warehouse, years)
 
