@@ -77,7 +77,7 @@ def export_check(out_dir: Path) -> list[Check]:
         return [Check("export_pointer", version.name, "a published version folder in DIR", False,
                       f"{version} is missing or not written by talent export")]
     checks = [Check("export_pointer", version.name, "a published version folder", True)]
-    leftovers = sorted(p.name for p in out.glob(f"{STAGING_PREFIX}*"))
+    leftovers = sorted(p.name for p in out.glob(f"{STAGING_PREFIX}*") if (p / MARKER_NAME).is_file())
     checks.append(Check("export_leftovers", len(leftovers), "0", not leftovers,
                         ", ".join(leftovers) + " (killed run; the next export removes it)" if leftovers else ""))
     try:
