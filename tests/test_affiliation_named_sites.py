@@ -64,3 +64,15 @@ def test_georgia_the_country_keeps_its_universities(resolver):
     assert tbilisi.country_code == "GE"
     (named,) = resolver.resolve("University of Georgia, Tbilisi")
     assert named.institution_id != "00te3t702"  # not the University of Georgia in Athens, US
+
+
+def test_a_region_word_is_not_filled_in_by_the_company_domain(resolver):
+    (sony,) = resolver.resolve("Sony Europe B.V.", "sony.com")  # sony.com names the headquarters (JP)
+    assert sony.country_code is None and sony.method == "unresolved-site-unplaced"
+    (naver,) = resolver.resolve("NAVER Europe", "navercorp.com")  # NAVER's one European site
+    assert naver.country_code == "FR"
+
+
+def test_nec_laboratories_europe_is_its_european_site(resolver):
+    (result,) = resolver.resolve("NEC Laboratories Europe GmbH", "neclab.eu")
+    assert result.country_code == "DE" and result.name == "NEC Laboratories Europe"

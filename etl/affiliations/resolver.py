@@ -55,6 +55,13 @@ _WEB_NAME = re.compile(r"\b[\w-]+\.(?:ai|com|io|org|net|co|tech)\b", re.IGNORECA
 ACRONYM_DOMINANCE = 5
 ACRONYM_MIN_EVIDENCE = 3  # authors: fewer is a stray spelling, not a field's institution
 _UNPLACED = "<unplaced>"  # a site named by region with no one known country (see _named_site)
+_REGION_WORD = re.compile(r"\b(" + "|".join(REGIONS) + r")\b", re.IGNORECASE)
+
+
+def _region_word(text: str) -> str | None:
+    """A region word after the first word of ``text`` ("Sony Europe B.V." → "europe"), else None."""
+    match = _REGION_WORD.search(text, text.find(" ") + 1) if " " in text else None
+    return match.group(1).lower() if match else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +153,23 @@ class AffiliationResolver:
         for segment in split_hard(affiliation):
             results.extend(self._resolve_segment(segment, owner, owner_family))
         unresolved = [i for i, r in enumerate(results) if r.institution_id is None]
-        if owner and (not results or len(unresolved) == 1 and len(results) == 1):
+        unplaced = any(r.method == "unresolved-site-unplaced" for r in results)
+        # "Sony Europe B.V." @sony.com: the company's domain names its headquarters, not the site the string
+        # names, so the domain does not fill in what the region word left open
+        if owner and not unplaced and (not results or len(unresolved) == 1 and len(results) == 1):
             results = [self._from_domain(owner, results[0].text if results else "", results)]
         return tuple(results)
 
     def _from_domain(self, owner: str, text: str, previous: list[ResolvedAffiliation]
                      ) -> ResolvedAffiliation:
-        name, country, inst_type, _parent, _source = self.index.info[owner]
+        name, country, inst_type, _parent, source = self.index.info[owner]
+        region = _region_word(text) if inst_type in MULTINATIONAL and source != CURATED_SITE_SOURCE else None
+        if region:  # "Sony Europe B.V." @sony.com: the site in that region, never the headquarters
+            site_id = self._named_site(owner, Site(region=region))
+            if site_id == _UNPLACED:
+                return ResolvedAffiliation(text, None, None, None, None, 0.0, "unresolved-site-unplaced")
+            name, country, inst_type, _parent, _source = self.index.info[site_id]
+            return ResolvedAffiliation(text, site_id, name, country, inst_type, 0.85, "email-domain+named-site")
         mentioned = previous[0].country_code if previous else None
         if mentioned and mentioned != country and (inst_type == "company" or country is None):
             country = mentioned
