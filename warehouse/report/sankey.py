@@ -39,7 +39,7 @@ def sankey_chart(flows: list[tuple[str, str, str, float]], colours: dict[str, st
     parts = [svg_open("sankey", width, height)]
     for i, title in enumerate(("Origin (undergraduate)", "Graduate school", "Work")):
         anchor = ("start", "middle", "end")[i]
-        x = (0, width / 2, width)[i]
+        x = (2, width / 2, width - 2)[i]  # 2px in: a glyph may reach past its anchor
         parts.append(f'<text x="{x:.1f}" y="12" text-anchor="{anchor}" class="axis">{title}</text>')
     for step in (0, 1):
         source_nodes, target_nodes = positions[step], positions[step + 1]
