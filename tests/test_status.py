@@ -122,23 +122,21 @@ def test_status_check_reports_a_build_that_was_killed(checked_warehouse, capsys)
 
 
 def test_status_check_finds_a_partial_export(checked_warehouse, tmp_path, capsys):
+    from talent.cli import main
+    from warehouse.export import export
+
     exports = tmp_path / "exports"
-    (exports / "papers").mkdir(parents=True)
     con = connect(checked_warehouse, read_only=True)
     try:
-        con.execute(f"COPY (SELECT conference, year, paper_id FROM core_papers) TO '{exports / 'papers'}' "
-                    "(FORMAT parquet, PARTITION_BY (conference, year))")
-        version = con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        export(con, exports, tables=["papers"])
     finally:
         con.close()
-    contract = {"schema_version": version, "tables": {"papers": {"path": "papers", "rows": 4}}}
-    (exports / "_contract.json").write_text(json.dumps(contract), encoding="utf-8")
-    from talent.cli import main
-
     assert main(["status", "--check", "--exports", str(exports), "--warehouse", str(checked_warehouse)]) == 0
     capsys.readouterr()
-    contract["tables"]["papers"]["rows"] = 2834  # the contract promises more than the files hold
-    (exports / "_contract.json").write_text(json.dumps(contract), encoding="utf-8")
+    contract_path = exports / "_contract.json"
+    contract = json.loads(contract_path.read_text(encoding="utf-8"))
+    contract["tables"]["papers"]["rows"] = 28340  # the contract promises more than the files hold
+    contract_path.write_text(json.dumps(contract), encoding="utf-8")
     (exports / ".staging-1234").mkdir()  # an exporter killed mid-way
     code = main(["status", "--check", "--json", "--exports", str(exports), "--warehouse", str(checked_warehouse)])
     checks = {c["name"]: c for c in json.loads(capsys.readouterr().out)}

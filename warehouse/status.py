@@ -344,4 +344,7 @@ def check_exports(con: duckdb.DuckDBPyConnection, exports: Path) -> list[Check]:
                      (SELECT person_id FROM read_parquet(?, hive_partitioning = true))""",
             [files["talent_records"], files["persons"]]).fetchone()[0]
         checks.append(Check("export_talent_records_without_person", orphans, "0", orphans == 0))
-    return checks
+    from warehouse.export_check import export_check  # imports Check from here: import inside, not at the top
+
+    known = {check.name for check in checks}
+    return checks + [check for check in export_check(exports) if check.name not in known]
