@@ -204,6 +204,8 @@ def test_homepage_statements_join_person_education_through_the_profile() -> None
                 "1 AS author_position, 'P1' AS person_id")
     con.execute("CREATE TABLE stg_authorship_profiles AS SELECT 'neurips' AS conference, 2019 AS year, "
                 "'p' AS paper_id, 1 AS author_position, '~Fictional_Person1' AS profile_id")
+    con.execute("CREATE TABLE authorship_profile_links AS SELECT conference, year, paper_id, author_position, "
+                "profile_id, true AS profile_kept FROM stg_authorship_profiles")
     con.execute("CREATE TABLE stg_profile_history (profile_id VARCHAR, entry_no INTEGER, test_data BOOLEAN, "
                 "entry STRUCT(position VARCHAR, start INTEGER, \"end\" INTEGER, bounds VARCHAR, institution "
                 "STRUCT(name VARCHAR, domain VARCHAR, country VARCHAR, city VARCHAR)))")
@@ -221,6 +223,8 @@ def test_homepage_statements_join_person_education_through_the_profile() -> None
                                                                                     "CN", True)
     row = staged_row(entry)
     assert record(2019, [row]).undergrad_country == "CN"  # stated years: holds for a 2019 record
+    con.execute("UPDATE authorship_profile_links SET profile_kept = false")  # a profile the person build refused
+    assert read_entries(con) == []  # lends no history, homepage or ORCID iD
 
 
 # -- the tie rule (issue 9 finding 4) -------------------------------------------------------------------------

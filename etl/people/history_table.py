@@ -4,6 +4,9 @@ Grain: one row per (person, source entry) — every dated position of every Open
 ORCID education/employment linked to the person, staged and resolved (see ``etl.people.history``). A
 profile shared by two persons (should not happen, the profile id is a strong key) would list under both.
 
+Only profiles the person build kept (``authorship_profile_links.profile_kept``: the profile's names share a
+token with the printed name) lend their history, homepage or ORCID iD: a refused link lends nothing.
+
 Test data stay marked: an entry from a profile or ORCID record the source marks ``test_data`` (the mirror's
 fictional researchers, who can only be linked to fictional fixture papers: ``stg_authorship_profiles``) has
 ``test_data`` true, and its person is kept out of every study view, export and the report. An undated
@@ -48,6 +51,8 @@ WITH person_profiles AS (
     SELECT ap.person_id, p.profile_id, max(ap.year) AS observed_year
     FROM authorship_persons ap
     JOIN stg_authorship_profiles p USING (conference, year, paper_id, author_position)
+    JOIN authorship_profile_links l USING (conference, year, paper_id, author_position)
+    WHERE l.profile_kept AND l.profile_id = p.profile_id
     GROUP BY ALL
 )
 SELECT pp.person_id, h.profile_id, h.entry.position, h.entry.institution.name, h.entry.institution.domain,
@@ -62,6 +67,8 @@ WITH person_profiles AS (
     SELECT DISTINCT ap.person_id, p.profile_id
     FROM authorship_persons ap
     JOIN stg_authorship_profiles p USING (conference, year, paper_id, author_position)
+    JOIN authorship_profile_links l USING (conference, year, paper_id, author_position)
+    WHERE l.profile_kept AND l.profile_id = p.profile_id
 )
 SELECT DISTINCT pp.person_id, s.page_url, s.stage, s.institution_name, s.institution_id, s.country_code,
        s.start_year, s.end_year, s.confidence, s.evidence, year(s.fetched_at) AS fetched_year, s.test_data
@@ -76,7 +83,8 @@ WITH person_orcids AS (
     SELECT DISTINCT ap.person_id, p.orcid
     FROM authorship_persons ap
     JOIN stg_authorship_profiles p USING (conference, year, paper_id, author_position)
-    WHERE p.orcid IS NOT NULL
+    JOIN authorship_profile_links l USING (conference, year, paper_id, author_position)
+    WHERE p.orcid IS NOT NULL AND l.profile_kept AND l.profile_id = p.profile_id
 )
 SELECT po.person_id, o.orcid, o.section, coalesce(o.role_title, o.department), o.organization_name,
        o.country, o.start_year, o.end_year, o.disambiguated_id, o.disambiguation_source,
