@@ -66,19 +66,19 @@ def layout_check(report: Path, tmp_path: Path, width: int = 1200) -> dict:
                       .replace("&gt;", ">"))
 
 
-def test_no_label_overlaps_another_or_leaves_its_chart(report_html, tmp_path):
+def test_no_label_overlaps_another_or_leaves_its_chart(report_html, tmp_path):  # noqa: F811 - the fixture imported above
     check = layout_check(report_html, tmp_path)
     assert check["labels"] > 150  # axis ticks, bar labels, values, end labels, Sankey nodes were all measured
     assert check["problems"] == [], "\n".join(check["problems"][:20])
 
 
-def test_no_overlap_in_a_narrow_window_either(report_html, tmp_path):
+def test_no_overlap_in_a_narrow_window_either(report_html, tmp_path):  # noqa: F811 - the fixture imported above
     """SVGs scale down to the page width; labels scale with them and must still keep apart."""
     check = layout_check(report_html, tmp_path, width=700)
     assert check["problems"] == [], "\n".join(check["problems"][:20])
 
 
-def test_screenshot_shows_anchors_intervals_and_greyed_small_figures(report_html, tmp_path):
+def test_screenshot_shows_anchors_intervals_and_greyed_small_figures(report_html, tmp_path):  # noqa: F811 - the fixture imported above
     text = report_html.read_text(encoding="utf-8")
     assert 'id="macropolo"' in text and 'class="published"' in text
     assert text.count('class="ci"') > 50  # whiskers
