@@ -9,7 +9,7 @@ EXCLUDED from scoring.
 Caveats worth stating beside any figure:
 * the affiliation values were copied from profiles crawled later, so one profile mostly shows one
   institution in both years — institution evidence is more consistent here than in real sources
-  (though ~1,200 profiles do show several domains, partly from misaligned lists);
+  (though ~1,200 profiles do show several domains);
 * some people hold two profiles (``~Dawn_Song1`` and ``~Dawn_Song2``); the truth splits them, so a correct
   merge counts against precision.
 """
@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from etl.papercopilot_authors import pair_author_slots
 from etl.people.normalise import fold
 from etl.people.perturb import perturb_name
 from etl.people.records import AuthorRow, Model
@@ -51,34 +52,31 @@ def default_data_dir() -> Path:
     )
 
 
-def _field(record: Mapping[str, object], key: str, n: int) -> list[str]:
-    values = str(record.get(key) or "").split(";")
-    return values + [""] * (n - len(values)) if len(values) < n else values[:n]
-
-
 def load_openreview_authorships(data_dir: Path, years: Iterable[int] = YEARS) -> list[LabelledRow]:
-    """One row per author position of each forum, ids withheld into ``truth``."""
+    """One row per author position of each forum, ids withheld into ``truth``.
+
+    Affiliation and domain are the author's own: the profile columns follow ``or_profile`` order, so they
+    are paired by id (:mod:`etl.papercopilot_authors`), never by index; an unpaired author has neither.
+    """
     out: list[LabelledRow] = []
     for year in years:
         with gzip.open(data_dir / str(year) / AUTHORS_FILE, "rt", encoding="utf-8") as fh:
             for line in fh:
                 record = json.loads(line)
-                names = str(record.get("author") or "").split(";")
-                n = len(names)
-                ids, affs, domains = (_field(record, k, n) for k in ("authorids", "aff", "aff_domain"))
-                for pos in range(n):
-                    if not names[pos].strip():
+                slots, _unpaired = pair_author_slots(record)
+                for pos, slot in enumerate(slots):
+                    if not slot.name.strip():
                         continue
                     row = AuthorRow(
                         id=f"{year}/{record['id']}/{pos + 1}",
                         paper_id=f"{year}/{record['id']}",
                         author_position=pos + 1,
-                        name=names[pos],
-                        affiliation=affs[pos] or None,
-                        email_domain=domains[pos] or None,
+                        name=slot.name,
+                        affiliation=slot.get("aff") or None,
+                        email_domain=slot.get("aff_domain") or None,
                         year=year,
                     )
-                    truth = ids[pos] if ids[pos].startswith("~") else None
+                    truth = slot.authorid if slot.authorid.startswith("~") else None
                     out.append(LabelledRow(row, truth))
     return out
 
