@@ -2,7 +2,7 @@
 
 Why generated: a hand-kept guide drifted from the warehouse (queries on columns that had moved, results of an
 older build). ``QUESTIONS`` is the single list of questions; ``talent report --markdown docs/analysts.md`` (or
-``python -m warehouse.report.guide WAREHOUSE docs/analysts.md``) rewrites the block between the markers with
+``python -m warehouse.report WAREHOUSE docs/analysts.md``) rewrites the block between the markers with
 each query and the result it gives, and ``--check`` exits 1 when the file differs from what the warehouse gives,
 so CI or a reviewer can tell a stale guide. ``{year}`` in a query is the latest *complete* conference-year
 (``warehouse.report.data.conference_years``), written into the query so every query runs as printed.
@@ -11,7 +11,6 @@ so CI or a reviewer can tell a stale guide. ``{year}`` in a query is the latest 
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,7 +131,8 @@ def data_state(con: duckdb.DuckDBPyConnection) -> str:
     """Per conference-year: persons, coverage per field, and whether the year is complete (and why not)."""
     years = conference_years(con)
     rows = rows_of(con, """
-        SELECT conference, year, count(*) FILTER (WHERE track = 'main') AS n_main, count(*) AS n_all,
+        SELECT conference, year, count(*) FILTER (WHERE track = 'main') AS n_main,
+               count(*) FILTER (WHERE track = 'all') AS n_all,
                count(work_country) FILTER (WHERE track = 'main') AS work,
                count(grad_country) FILTER (WHERE track = 'main') AS grad,
                count(origin_country) FILTER (WHERE track = 'main') AS origin
@@ -209,6 +209,3 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         con.close()
 
-
-if __name__ == "__main__":
-    sys.exit(main())
