@@ -136,3 +136,10 @@ def test_flows_figure_orders_every_key(report_warehouse):  # noqa: F811
     order = flows.split("ORDER BY", 1)[1]
     for column in ("origin_country", "grad_country", "work_country", "n_persons"):
         assert column in order
+
+
+def test_without_a_reviewed_sample_the_report_says_how_to_start_one(report_html):  # noqa: F811
+    text = report_html.read_text(encoding="utf-8")
+    review = re.search(r'<section class="figure" id="review">(.*?)</section>', text, re.S).group(1)
+    assert "has been reviewed yet" in review and "talent review sample --year 2022" in review
+    assert "talent review import" in review
