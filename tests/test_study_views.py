@@ -360,3 +360,15 @@ def test_education_that_is_no_degree_or_observed_another_year_does_not_count():
     education = rows(con, """SELECT count(*) FROM study_population
                              WHERE person_id IN ('p1', 'p2') AND grad_status IS NOT NULL""")
     assert education == [(0,)]  # no degree row counts for 2022, so whether they finished is unknown
+
+
+def test_every_share_carries_a_wilson_interval_and_a_small_n_flag(con):
+    """Issue 12 item 1: share_low <= share <= share_high (Wilson, by hand for 3 of 4: 0.3006-0.9544), and the
+    handful of invented persons here is flagged small_n (below the default minimum of 30)."""
+    got = rows(con, """SELECT share, share_low, share_high, small_n FROM study_work_country
+                       WHERE tier = 'all' AND track = 'all' AND country_code = 'US'""")
+    [(share, low, high, small)] = got
+    assert share == 0.75 and small is True
+    assert abs(low - 0.3006) < 1e-4 and abs(high - 0.9544) < 1e-4
+    stays = rows(con, "SELECT small_n FROM study_stay_rates WHERE tier = 'all' AND track = 'all'")
+    assert stays and all(flag for (flag,) in stays)

@@ -26,6 +26,7 @@ templates; the only identifiers interpolated come from the ``DIMENSIONS`` allow-
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 import duckdb
@@ -189,6 +190,10 @@ STATIC_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             'n_grad': 'Graduates (stage ended by the year) of this country with a known work country.',
             'n_stayed': 'Of n_grad, persons working in the same country.',
             'stay_rate': 'n_stayed / n_grad (NULL when n_grad = 0).',
+            'stay_rate_low': 'Lower bound of the 95% Wilson interval of stay_rate (graduates are persons).',
+            'stay_rate_high': 'Upper bound of the 95% Wilson interval of stay_rate.',
+            'small_n': 'True when n_grad is below the minimum n (study_settings min_n, default 30): do not '
+                       'publish stay_rate as a solid figure.',
             'n_grad_fractional': 'Sum of graduate-country shares of graduates with a known work country.',
             'n_stayed_fractional': 'Sum over graduates of graduate share x work share in the same country.',
             'stay_rate_fractional': 'n_stayed_fractional / n_grad_fractional.',
@@ -224,6 +229,9 @@ STATIC_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             'n_known': 'Persons of this origin with origin and work country known.',
             'n_outside': 'Of n_known, persons working in another country.',
             'share_outside': 'n_outside / n_known.',
+            'share_outside_low': 'Lower bound of the 95% Wilson interval of share_outside.',
+            'share_outside_high': 'Upper bound of the 95% Wilson interval of share_outside.',
+            'small_n': 'True when n_known is below the minimum n (study_settings min_n, default 30).',
             'n_known_fractional': 'Sum of origin shares of persons with a known work country.',
             'n_outside_fractional': 'Sum of origin share x (1 - work share in the origin country).',
             'share_outside_fractional': 'n_outside_fractional / n_known_fractional.',
@@ -491,6 +499,9 @@ fractional AS (
 SELECT conference, year, track, tier, {output},
        coalesce(w.n_persons, 0) AS n_persons,
        coalesce(w.n_persons, 0) / nullif(t.n_known, 0) AS share,
+       wilson_low(coalesce(w.n_persons, 0), t.n_known) AS share_low,
+       wilson_high(coalesce(w.n_persons, 0), t.n_known) AS share_high,
+       below_min_n(t.n_known) AS small_n,
        coalesce(f.n_fractional, 0) AS n_fractional,
        coalesce(f.n_fractional, 0) / nullif(t.n_known_fractional, 0) AS share_fractional,
        t.n, t.n_known, t.n_known / nullif(t.n, 0) AS coverage,
@@ -511,6 +522,11 @@ def country_view_comments(dimension: str) -> tuple[str, dict[str, str]]:
             output: f"ISO 3166-1 alpha-2 {noun}.",
             "n_persons": "Persons with this value (whole counting: each person counts 1).",
             "share": "n_persons / n_known: share among persons whose value is known.",
+            "share_low": "Lower bound of the 95% Wilson interval of share (whole counting of persons).",
+            "share_high": "Upper bound of the 95% Wilson interval of share. Fractional shares: see "
+                          "fractional_share_intervals (person-level bootstrap).",
+            "small_n": "True when n_known is below the minimum n (study_settings min_n, default 30): the share "
+                       "is flagged, not a publishable figure.",
             "n_fractional": "Sum of persons' fractional shares for this value.",
             "share_fractional": "n_fractional / n_known_fractional.",
             "n_known": "Persons whose value is known (whole counting).",
@@ -557,6 +573,8 @@ ranked AS (
 SELECT r.conference, r.year, r.track, r.tier, r.rank, r.institution_id, i.name AS institution_name,
        i.country_code,
        r.n_persons, r.n_persons / nullif(t.n_known, 0) AS share,
+       wilson_low(r.n_persons, t.n_known) AS share_low, wilson_high(r.n_persons, t.n_known) AS share_high,
+       below_min_n(t.n_known) AS small_n,
        r.n_fractional, r.n_fractional / nullif(t.n_known_fractional, 0) AS share_fractional,
        t.n, t.n_known, t.n_known / nullif(t.n, 0) AS coverage,
        t.n_known_fractional, t.n_known_fractional / nullif(t.n, 0) AS coverage_fractional
@@ -578,6 +596,9 @@ INSTITUTION_COMMENTS = (
         "country_code": "ISO alpha-2 country of the institution.",
         "n_persons": "Persons working there (whole counting).",
         "share": "n_persons / n_known.",
+        "share_low": "Lower bound of the 95% Wilson interval of share.",
+        "share_high": "Upper bound of the 95% Wilson interval of share.",
+        "small_n": "True when n_known is below the minimum n (study_settings min_n, default 30).",
         "n_fractional": "Sum of persons' fractional shares for this institution (affiliation weights).",
         "share_fractional": "n_fractional / n_known_fractional.",
         "n_known": "Persons whose work institution is known.",
@@ -660,6 +681,9 @@ fractional AS (
 SELECT conference, year, track, tier, grad_country,
        coalesce(w.n_grad, 0) AS n_grad, coalesce(w.n_stayed, 0) AS n_stayed,
        coalesce(w.n_stayed, 0) / nullif(w.n_grad, 0) AS stay_rate,
+       wilson_low(coalesce(w.n_stayed, 0), coalesce(w.n_grad, 0)) AS stay_rate_low,
+       wilson_high(coalesce(w.n_stayed, 0), coalesce(w.n_grad, 0)) AS stay_rate_high,
+       below_min_n(coalesce(w.n_grad, 0)) AS small_n,
        coalesce(f.n_grad_fractional, 0) AS n_grad_fractional,
        coalesce(f.n_stayed_fractional, 0) AS n_stayed_fractional,
        f.n_stayed_fractional / nullif(f.n_grad_fractional, 0) AS stay_rate_fractional,
@@ -718,6 +742,9 @@ keys AS (  -- the 'all' row exists even when no origin is known, so n and covera
 SELECT conference, year, track, tier, origin_country,
        coalesce(w.n_known, 0) AS n_known, coalesce(w.n_outside, 0) AS n_outside,
        coalesce(w.n_outside, 0) / nullif(w.n_known, 0) AS share_outside,
+       wilson_low(coalesce(w.n_outside, 0), coalesce(w.n_known, 0)) AS share_outside_low,
+       wilson_high(coalesce(w.n_outside, 0), coalesce(w.n_known, 0)) AS share_outside_high,
+       below_min_n(coalesce(w.n_known, 0)) AS small_n,
        coalesce(f.n_known_fractional, 0) AS n_known_fractional,
        coalesce(f.n_outside_fractional, 0) AS n_outside_fractional,
        f.n_outside_fractional / nullif(f.n_known_fractional, 0) AS share_outside_fractional,
@@ -756,6 +783,9 @@ def create_study_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     return missing
 
 
+_MACROS = importlib.import_module("warehouse.models.068_estimate_macros")
+
+
 def run(con: duckdb.DuckDBPyConnection, report: BuildReport) -> None:
     if not table_exists(con, "talent_records"):
         drop_study_views(con)
@@ -763,6 +793,11 @@ def run(con: duckdb.DuckDBPyConnection, report: BuildReport) -> None:
         logger.warning(message)
         report.notes["study_views"] = message
         return
+    # The views' interval macros (wilson_low/high, below_min_n) come from model 068; create them here too so
+    # the views never depend on the build having run it first (a partial rebuild, or a test of this model).
+    from warehouse.estimates import CONFIDENCE, min_n, z_value
+
+    con.execute(_MACROS.macros_sql(min_n(), z_value(CONFIDENCE)))
     missing = create_study_views(con)
     for item in missing:
         logger.info("study views: %s", item)
