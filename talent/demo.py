@@ -26,7 +26,7 @@ from warehouse.build import BuildReport
 from warehouse.cli import load_and_build
 from warehouse.db import connect
 from warehouse.export import export
-from warehouse.report import write_report
+from warehouse.report import write_markdown, write_report
 
 # (year, spider) in crawl order; the expected records let the progress bars show a total.
 DEMO_PLAN: tuple[tuple[int, str, int], ...] = (
@@ -200,12 +200,15 @@ def run_demo(warehouse: Path, workdir: Path, console: Console) -> DemoResult:
         with console.status("exporting Parquet and writing the report …"):
             exported = export(con, exports_dir)
             write_report(con, report_path)
+            write_markdown(con, workdir / "analysts.md")  # this warehouse's answers to docs/analysts.md
     finally:
         con.close()
     n_tables = sum(1 for table in exported.tables if table.status == "exported")
     result = DemoResult(runs, build_report, time.perf_counter() - started)
     console.print(summary_table(warehouse, runs))
     console.print(coverage_table(warehouse))
+    for warning in build_report.warnings:
+        console.print(f"[yellow]build warning:[/yellow] {warning}")
     console.print(f"warehouse: {warehouse}   exports: {exports_dir} ({n_tables} tables)   report: {report_path}")
     console.print(f"done in {result.seconds:.1f} s; crawl logs in {log_file}")
     return result
