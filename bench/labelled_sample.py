@@ -85,18 +85,31 @@ LIMIT $n
 """
 
 
-def draw_education(warehouse: Path, n: int, seed: int, out: Path) -> int:
-    """A seeded sample of the education values of talent records, each with the entry it came from."""
+def _query(warehouse: Path, sql: str, params: dict | None = None) -> list[tuple]:
+    """Rows of ``sql`` on a read-only warehouse; a warehouse older than papers.test_data reads as all real."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        rows = con.execute(EDUCATION_SQL, {"seed": str(seed), "n": n}).fetchall()
+        has_test_flag = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'papers' "
+                                    "AND column_name = 'test_data'").fetchall()[0][0]
+        if not has_test_flag:
+            sql = sql.replace("AND coalesce(p.test_data, false)", "AND false")
+        return con.execute(sql, params or {}).fetchall()
     finally:
         con.close()
+
+
+def _write_sheet(out: Path, columns: tuple[str, ...], rows: list[tuple]) -> None:
     with open(out, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(EDUCATION_COLUMNS)
+        writer.writerow(columns)
         for index, row in enumerate(rows, 1):
             writer.writerow([index, *row, "", ""])
+
+
+def draw_education(warehouse: Path, n: int, seed: int, out: Path) -> int:
+    """A seeded sample of the education values of talent records, each with the entry it came from."""
+    rows = _query(warehouse, EDUCATION_SQL, {"seed": str(seed), "n": n})
+    _write_sheet(out, EDUCATION_COLUMNS, rows)
     print(f"{len(rows)} education values -> {out} (seed {seed})")
     return 0
 
@@ -120,19 +133,8 @@ def score_education(path: Path) -> int:
 
 
 def draw(warehouse: Path, n: int, seed: int, out: Path) -> int:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        has_test_flag = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'papers' "
-                                    "AND column_name = 'test_data'").fetchall()[0][0]
-        sql = DRAW_SQL if has_test_flag else DRAW_SQL.replace("AND coalesce(p.test_data, false)", "AND false")
-        rows = con.execute(sql, {"seed": str(seed), "n": n}).fetchall()
-    finally:
-        con.close()
-    with open(out, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for index, row in enumerate(rows, 1):
-            writer.writerow([index, *row, "", ""])
+    rows = _query(warehouse, DRAW_SQL, {"seed": str(seed), "n": n})
+    _write_sheet(out, COLUMNS, rows)
     print(f"{len(rows)} authorships -> {out} (seed {seed})")
     return 0
 
@@ -142,19 +144,10 @@ KEY = ("conference", "year", "paper_id", "author_position")
 
 def _predictions(warehouse: Path) -> dict[tuple[str, ...], dict[str, str]]:
     """The pipeline's values for every authorship of ``warehouse``, by key (to re-score old labels)."""
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        sql = DRAW_SQL.replace("ORDER BY hash(concat_ws('/', a.conference, a.year, a.paper_id, a.author_position, "
-                               "$seed))\nLIMIT $n", "")
-        has_test_flag = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'papers' "
-                                    "AND column_name = 'test_data'").fetchall()[0][0]
-        if not has_test_flag:
-            sql = sql.replace("AND coalesce(p.test_data, false)", "AND false")
-        rows = con.execute(sql).fetchall()
-    finally:
-        con.close()
+    sql = DRAW_SQL.replace("ORDER BY hash(concat_ws('/', a.conference, a.year, a.paper_id, a.author_position, "
+                           "$seed))\nLIMIT $n", "")
     return {tuple(str(v) for v in row[:4]): {"record_work_country": row[8] or "", "authorship_country": row[10] or ""}
-            for row in rows}
+            for row in _query(warehouse, sql)}
 
 
 def _label_set(label: str) -> frozenset[str]:
