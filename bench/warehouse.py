@@ -108,7 +108,8 @@ def bench_views(path: Path, runs: int) -> dict:
                 per_view[view].append(elapsed)
                 total += elapsed
             totals.append(total)
-        persons = con.execute("SELECT count(*) FROM study_population WHERE tier = 'all' AND track = 'all'").fetchone()[0]
+        persons = con.execute(
+            "SELECT count(*) FROM study_population WHERE tier = 'all' AND track = 'all'").fetchone()[0]
     finally:
         con.close()
     return {
