@@ -8,6 +8,8 @@ ways a string names a site:
 * a US state or Canadian province code as its own part ("Google, Venice, CA" is in the US, not Italy);
 * a city outside the matched institution names, when the registry places that city in one country or
   overwhelmingly in one ("Zurich", "London", "Paris", "Tel Aviv");
+* a named area that is one country's, written like a city ("JD.com Silicon Valley Research Center",
+  "Baidu Bay Area"): :data:`SITE_AREAS`, since no registry record has such an area as its city;
 * a region word ("NAVER LABS Europe"): the company's site in that region, never its headquarters. The
   resolver places it only where the curated sites (:mod:`etl.registry.curated_sites`) know the
   company's one site there, and leaves the country empty otherwise.
@@ -35,6 +37,9 @@ EUROPE = frozenset({
     "HU", "IE", "IS", "IT", "LI", "LT", "LU", "LV", "MC", "MD", "ME", "MK", "MT", "NL", "NO", "PL", "PT", "RO", "RS",
     "SE", "SI", "SK", "SM", "UA", "VA", "XK"})
 REGIONS: dict[str, frozenset[str]] = {"europe": EUROPE}
+# Areas the field names a site by, each inside one country, that are no registry city; read exactly as
+# a city is (a site word, never the company's headquarters).
+SITE_AREAS: dict[str, tuple[str, ...]] = {"silicon valley": ("US",), "bay area": ("US",)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +101,7 @@ def _city(index: NameIndex, tokens: list[Token], skip: set[int]) -> tuple[str | 
         key = tokens[i].key
         j = i
         while True:
-            hit = index.site_cities.get(key)
+            hit = index.site_cities.get(key) or SITE_AREAS.get(key)
             if hit:
                 best = (key, hit)
             j += 1

@@ -1,0 +1,24 @@
+"""A named area inside one country places a company's site like a city does (etl.affiliations.sites)."""
+
+import pytest
+
+from etl.affiliations.resolver import load_resolver
+
+
+@pytest.fixture(scope="module")
+def resolver():
+    return load_resolver()
+
+
+@pytest.mark.parametrize(("text", "domain", "country"), [
+    ("JD.COM Silicon Valley Research Center", None, "US"),  # JD's headquarters are in CN
+    ("JD.com Silicon Valley Research Center", "jd.com", "US"),  # the HQ domain does not move it back
+    ("Baidu Research, Silicon Valley", None, "US"),
+    ("JD.com Seattle Research Center", None, "US"),  # a registry city, the same rule
+    ("JD.COM Beijing Research", None, "CN"),
+])
+def test_area_word_places_the_site(resolver, text, domain, country):
+    (result,) = resolver.resolve(text, domain)
+    assert result.institution_id == "tt:jd-com-cn" or result.name.startswith("Baidu"), result
+    assert result.country_code == country, result
+
