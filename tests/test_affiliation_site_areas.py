@@ -22,3 +22,14 @@ def test_area_word_places_the_site(resolver, text, domain, country):
     assert result.institution_id == "tt:jd-com-cn" or result.name.startswith("Baidu"), result
     assert result.country_code == country, result
 
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("The Chinese University of Hong Kong, Shenzhen", "CN"),   # mainland campus, not CUHK in Hong Kong
+    ("The Chinese University of Hong Kong (Shenzhen)", "CN"),
+    ("University of Nottingham Ningbo", "CN"),
+    ("The Hong Kong University of Science and Technology (Guangzhou)", "CN"),
+    ("The Chinese University of Hong Kong", "HK"),              # the parent stays where it is
+])
+def test_a_campus_named_after_its_university_takes_the_campus_country(resolver, text, country):
+    results = resolver.resolve(text, None)
+    assert {result.country_code for result in results} == {country}, results

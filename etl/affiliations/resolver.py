@@ -90,6 +90,7 @@ class AffiliationResolver:
         self.registry = registry
         self.index = index or NameIndex(registry)
         self.curated_sites = self._curated_sites_by_company()
+        self.campuses = self._campuses_by_parent()
         self._resolve_cached = lru_cache(maxsize=cache_size)(self._resolve)
 
     # -- public API -------------------------------------------------------------------------------
@@ -121,6 +122,14 @@ class AffiliationResolver:
                 out.setdefault(self._top_company(inst.institution_id), []).append(
                     (inst.institution_id, inst.country_code, name_key(inst.city) if inst.city else None))
         return out
+
+    def _campuses_by_parent(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """(parent id, city key) → the parent's units in that city ("University of Nottingham", "ningbo")."""
+        out: dict[tuple[str, str], list[str]] = {}
+        for inst in self.registry.institutions.values():
+            if inst.parent_id and inst.city and inst.country_code and inst.institution_id in self.index.info:
+                out.setdefault((inst.parent_id, name_key(inst.city)), []).append(inst.institution_id)
+        return {k: tuple(v) for k, v in out.items()}
 
     def roll_up(self, result: ResolvedAffiliation) -> ResolvedAffiliation:
         """Replace an institution by its top ancestor, stopping below holding companies (Alphabet).
@@ -273,12 +282,18 @@ class AffiliationResolver:
         placing = Context(ctx.countries + (outer or []), ctx.city_countries, owner, owner_family)
         matches: list[tuple[Scored, frozenset[str], str]] = []
         for span in spans:
-            entries = self._evidenced(tokens, span, placing)
-            scored = [score_candidate(self.index, iid, KIND_BASE[rank], ctx, span.key) for iid, rank in entries]
+            campus = self._campus(tokens, span)  # "University of Nottingham Ningbo": the campus, not the parent
+            span = campus or span
+            entries = [span.entries[0]] if campus else self._evidenced(tokens, span, placing)
+            own = self._own_name_context(tokens, span, ctx)
+            scored = [score_candidate(self.index, iid, KIND_BASE[rank],
+                                      own if own and self._conflicts(iid, ctx) else ctx, span.key)
+                      for iid, rank in entries]
             best = decide.best_of(scored, decide.ACCEPT_EXACT)
             if best:
                 rank = dict(span.entries)[best.institution_id]
-                matches.append((best, family(self.index, best.institution_id), _KIND_METHOD[rank]))
+                matches.append((best, family(self.index, best.institution_id),
+                                _KIND_METHOD[rank] + ("+campus" if campus else "")))
         named = [m for m in matches if m[2] != "acronym"]
         if named:  # "German Aerospace Center (DLR)": the acronym only repeats the name, never adds
             matches = named + [m for m in matches if m[2] == "acronym"
@@ -333,6 +348,56 @@ class AffiliationResolver:
         return ResolvedAffiliation(text, best.institution_id, name, best.country_code, inst_type,
                                    round(min(best.score, 1.0), 3), method, also, site_countries,
                                    ctx.site.city if site_countries else None)
+
+    def _conflicts(self, institution_id: str, ctx: Context) -> bool:
+        """Would the string's country mentions count against this university or lab (never a company)?"""
+        _name, country, inst_type, _parent, _source = self.index.info[institution_id]
+        return inst_type not in MULTINATIONAL and country is not None and country not in ctx.countries
+
+    def _own_name_context(self, tokens: list[Token], span: Span, ctx: Context) -> Context | None:
+        """The context without the countries written only inside the span's own name, when there are such.
+
+        "Chinese University of Hong Kong, Shenzhen" names Hong Kong as part of the campus's name, not as
+        where the campus is: the mention outside the name is what may contradict a candidate.
+        """
+        if not ctx.countries:
+            return None
+        rest = " ".join(t.raw for i, t in enumerate(tokens) if not span.start <= i < span.end)
+        outside = country_mentions(rest) if rest else []
+        if set(outside) == set(ctx.countries):
+            return None
+        return Context(outside, [], ctx.domain_owner, ctx.domain_family, ctx.domain_country, ctx.site)
+
+    def _campus(self, tokens: list[Token], span: Span) -> Span | None:
+        """The campus in another country a place word right after a university's name names, or None.
+
+        "The Chinese University of Hong Kong, Shenzhen", "… (Shenzhen)", "… Shenzhen campus" is the
+        mainland campus (CN), not the university in Hong Kong; "University of Nottingham Ningbo" is the
+        Ningbo campus. Only where the registry has the campus: its exact name (the span's name and the
+        place, as ROR writes "Chinese University of Hong Kong, Shenzhen") or a unit of the matched
+        institution whose city is that place. Companies are left to the site logic (etl.affiliations.sites).
+        """
+        ids = [iid for iid, _r in span.entries if iid in self.index.info]
+        if not ids or any(self.index.info[iid][2] in MULTINATIONAL for iid in ids):
+            return None
+        home = {self.index.info[iid][1] for iid in ids}
+        rank = min(r for _i, r in span.entries)
+        for size in (2, 1):
+            end = span.end + size
+            if end > len(tokens):
+                continue
+            place = " ".join(t.key for t in tokens[span.end:end])
+            if place not in self.index.places and place not in self.index.site_cities:
+                continue
+            found = {iid for key in (f"{span.key} {place}", f"{span.key} {place} campus")
+                     for iid, _r in self.index.exact.get(key, ())}
+            found |= {c for iid in ids for c in self.campuses.get((iid, place), ())}
+            found = {c for c in found if self.index.info[c][1] and self.index.info[c][1] not in home}
+            if len(found) == 1:
+                if end < len(tokens) and tokens[end].key == "campus":
+                    end += 1
+                return Span(span.start, end, f"{span.key} {place}", ((found.pop(), rank),))
+        return None
 
     def _named_site(self, institution_id: str, site: Site) -> str | None:
         """The company's curated site the string names, :data:`_UNPLACED`, or None (nothing to change).
