@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from etl.affiliations import gold  # noqa: E402
-from etl.affiliations.normalise import name_key  # noqa: E402
 from etl.affiliations.resolver import AffiliationResolver, load_index  # noqa: E402
 from etl.countries import clear_mention_cache  # noqa: E402
+from etl.name_keys import name_key  # noqa: E402
 from etl.registry import sources  # noqa: E402
 from etl.registry.paths import DEFAULT_GOLD_DIR, REGISTRY_DATA_DIR  # noqa: E402
 from etl.registry.store import load_or_build  # noqa: E402

@@ -25,13 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from etl.people.evaluation import (  # noqa: E402
-    LabelledRow,
-    b_cubed,
-    baseline_resolve,
-    default_data_dir,
-    load_openreview_authorships,
-)
+from etl.people.evaluation import b_cubed, baseline_resolve  # noqa: E402
+from etl.people.labelled_authorships import LabelledRow, default_data_dir, load_openreview_authorships  # noqa: E402
 from etl.people.perturb import perturb_name  # noqa: E402
 from etl.people.resolve import resolve_with_report  # noqa: E402
 

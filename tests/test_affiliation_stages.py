@@ -4,10 +4,11 @@ import pytest
 
 from etl.affiliations import decide
 from etl.affiliations.candidates import tokenise
-from etl.affiliations.normalise import is_address_part, is_subunit_part, name_key
+from etl.affiliations.normalise import is_address_part, is_subunit_part
 from etl.affiliations.resolver import load_resolver
 from etl.affiliations.score import Context, Scored, score_candidate
 from etl.affiliations.split import comma_parts, soft_split_points, split_hard
+from etl.name_keys import name_key
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,9 @@ import duckdb
 import pytest
 
 from etl.registry import load_registry, write_registry_tables
-from etl.registry.build import own_id, split_country_suffix, tld_country
+from etl.registry.build import split_country_suffix
+from etl.registry.builder import own_id
+from etl.registry.domains import tld_country
 from etl.registry.paths import REGISTRY_DATA_DIR
 from etl.registry.ror_dump import read_dump
 

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from etl.registry import sources
-from etl.registry.build import RegistryBuilder, own_id
+from etl.registry.builder import RegistryBuilder, own_id
 from etl.registry.curated_sites import (
     COLUMNS,
     CURATED_SITES_FILE,

@@ -12,7 +12,8 @@ import pytest
 
 from etl.affiliations.resolver import load_resolver
 from etl.registry import load_registry
-from etl.registry.build import RegistryBuilder, add_swot
+from etl.registry.build import add_swot
+from etl.registry.builder import RegistryBuilder
 from etl.registry.clean_names import swot_names, without_addresses
 
 ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -21,16 +21,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from etl.affiliations.normalise import ABBREVIATIONS, fold, has_cjk, name_key
-from etl.registry.model import Registry
+from etl.affiliations.normalise import has_cjk
+from etl.name_keys import ABBREVIATIONS, fold, name_key, subdivisions
+from etl.registry.model import KIND_RANK, Registry
 
-# Name kinds, best first; the rank breaks ties between institutions sharing a name key.
-# "evidence-acronym": an acronym the registry already lists for several institutions, which NeurIPS
-# authors write with this one's email domain ("CNRS" @cnrs.fr): it beats the others' acronyms but is
-# still an acronym (it never outranks a name found beside it).
-# "domain-acronym": an evidence-backed domain's label ("TTIC" for ttic.edu), an acronym like any other.
-KIND_RANK = {"seed": 0, "evidence": 0, "display": 1, "alias": 2, "label": 2, "hipo": 2, "swot": 3, "short-form": 3,
-             "stripped": 4, "evidence-acronym": 5, "acronym": 6, "domain-acronym": 6}
 MAX_SPAN_TOKENS = 14
 BLOCK_MAX_DF = 800  # a token in more names than this is too common to block on
 MAX_FUZZY_CANDIDATES = 250
@@ -86,13 +80,6 @@ SHORT_REFUSED = frozenset({"technical", "technological", "federal", "national", 
 SHORT_KINDS = frozenset({"display", "stripped", "seed", "hipo", "alias", "evidence"})
 SHORT_TYPES = frozenset({"education", "company"})
 SHORT_MIN_EVIDENCE = 5
-
-
-def subdivisions() -> set[str]:
-    """Name keys of ISO 3166-2 subdivisions (states, provinces): "Maine" is a place, not a university."""
-    import pycountry
-
-    return {name_key(s.name) for s in pycountry.subdivisions}
 
 
 def short_key(key: str) -> str:

@@ -1,49 +1,14 @@
-"""Stage 1 — normalise: one text form shared by registry names and raw affiliation strings.
+"""Stage 1 — normalise: the parts of an affiliation that are not institutions.
 
-Exact lookup only works if both sides are folded the same way, so the registry build and the resolver
-both call :func:`name_key`. Folding: Unicode compatibility forms, accents stripped (CJK untouched),
-case folded, '&' spelled out, apostrophes dropped, other punctuation turned into spaces, and common
-abbreviations expanded ("Univ." → university, "Inst." → institute, "Tech." → technology) so that
-"Toyohashi Univ. of Tech." and "Toyohashi University of Technology" meet.
-
-Also here: recognising the parts of an affiliation that are not institutions (departments, street
-addresses, postcodes), which later stages skip or use only as context.
+Departments, street addresses and postcodes are recognised here, so later stages skip them or use them
+only as context; words generic enough to name many places at once are listed here too. The name key
+itself (folding, abbreviations), which the registry shares, is :mod:`etl.name_keys`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
 
-# Abbreviation → expansion, applied token by token after folding. Only expansions that are
-# unambiguous in affiliation strings; "Tech" is expanded on both sides, so "Georgia Tech" still meets
-# the registry alias "Georgia Tech".
-ABBREVIATIONS: dict[str, str] = {
-    "univ": "university", "uni": "university", "universty": "university", "universiy": "university",
-    "inst": "institute", "instit": "institute", "institut": "institute",
-    "tech": "technology", "technol": "technology", "techn": "technology",
-    "natl": "national", "nat": "national", "int": "international", "intl": "international",
-    "acad": "academy", "sci": "science", "sciences": "science", "res": "research",
-    "lab": "laboratory", "labs": "laboratory", "laboratories": "laboratory", "lab.": "laboratory",
-    "ctr": "center", "cent": "center", "centre": "center", "cntr": "center",
-    "dept": "department", "dep": "department", "depart": "department",
-    "comput": "computer", "comp": "computer", "eng": "engineering", "engn": "engineering",
-    "coll": "college", "hosp": "hospital", "med": "medical", "polytech": "polytechnic",
-    "st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort",
-    "corp": "corporation", "co": "company", "inc": "incorporated", "ltd": "limited",
-    "grp": "group", "assoc": "association", "fed": "federal", "educ": "education",
-    "tecnol": "tecnologia", "politec": "politecnico",
-}
-
-# State and province codes that look like acronyms in addresses ("Pittsburgh, PA", "Urbana, IL").
-PLACE_CODES: frozenset[str] = frozenset({
-    "al", "ak", "az", "ar", "ca", "co", "ct", "de", "fl", "ga", "hi", "id", "il", "in", "ia", "ks",
-    "ky", "la", "me", "md", "ma", "mi", "mn", "ms", "mo", "mt", "ne", "nv", "nh", "nj", "nm", "ny",
-    "nc", "nd", "oh", "ok", "or", "pa", "ri", "sc", "sd", "tn", "tx", "ut", "vt", "va", "wa", "wv",
-    "wi", "wy", "dc", "pr", "on", "qc", "bc", "ab", "mb", "sk", "ns", "nb", "nl", "pe", "nt", "yt",
-    "nu", "nsw", "vic", "qld", "tas", "act", "usa", "uk",
-})
 # Words that describe what a unit does, not which institution it is: a span made only of these
 # ("Computer Vision Laboratory", "Institute for Theoretical Physics") names many places at once.
 GENERIC_WORDS: frozenset[str] = frozenset({
@@ -64,8 +29,6 @@ GENERIC_WORDS: frozenset[str] = frozenset({
     "photonics", "high", "theory",
 })
 
-_NON_WORD = re.compile(r"[^\w]+")
-_APOSTROPHES = re.compile(r"['’`´]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 # Words that open a sub-unit of an institution: the part is context, not the institution.
@@ -88,32 +51,6 @@ _ADDRESS = re.compile(
 )
 _POSTCODE_PART = re.compile(r"^[a-z]{0,2}\s?\d[\d\s-]{2,}[a-z]?$|^[a-z]{1,2}\d[a-z\d]?\s?\d[a-z]{2}$")
 _US_STATE_ZIP = re.compile(r"^[a-z]{2}\s?\d{5}(-\d{4})?$")
-
-
-def fold(text: str) -> str:
-    """Unicode-compatibility fold, accents stripped, case folded; CJK characters are kept."""
-    if text.isascii():  # the common case, and 10x cheaper
-        return text.lower()
-    text = unicodedata.normalize("NFKC", text)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", stripped).casefold().replace("ß", "ss").replace("ı", "i")
-
-
-@lru_cache(maxsize=200_000)
-def name_key(text: str) -> str:
-    """The lookup key of a name: folded, punctuation-free, abbreviations expanded, leading 'the' dropped."""
-    folded = _APOSTROPHES.sub("", fold(text)).replace("&", " and ").replace("+", " ")
-    words = _NON_WORD.sub(" ", folded).split()
-    words = [ABBREVIATIONS.get(w, w) for w in words]
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
-
-
-def key_tokens(text: str) -> list[str]:
-    """Tokens of :func:`name_key`."""
-    return name_key(text).split()
 
 
 def has_cjk(text: str) -> bool:

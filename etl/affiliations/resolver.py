@@ -26,21 +26,14 @@ from etl.affiliations.candidates import (
     short_key,
     tokenise,
 )
-from etl.affiliations.normalise import (
-    GENERIC_WORDS,
-    PLACE_CODES,
-    is_address_part,
-    is_subunit_part,
-    name_key,
-    strip_noise,
-)
+from etl.affiliations.normalise import GENERIC_WORDS, is_address_part, is_subunit_part, strip_noise
 from etl.affiliations.score import KIND_BASE, MULTINATIONAL, Context, Scored, family, score_candidate
 from etl.affiliations.sites import NO_SITE, REGIONS, Site, find_site
 from etl.affiliations.split import comma_parts, soft_split_points, split_hard
 from etl.countries import country_code, country_mentions
-from etl.registry.build import HOLDING_COMPANIES
+from etl.name_keys import PLACE_CODES, name_key
 from etl.registry.curated_sites import CURATED_SITE_SOURCE
-from etl.registry.model import Registry
+from etl.registry.model import HOLDING_COMPANIES, Registry
 from etl.registry.paths import cache_dir
 
 log = logging.getLogger(__name__)
@@ -557,8 +550,12 @@ class AffiliationResolver:
 
 
 # -- loading ---------------------------------------------------------------------------------------
+# The code a pickled name index depends on: editing any of it rebuilds the index.
+_INDEX_CODE_FILES = (Path(__file__).with_name("candidates.py"), Path(__file__).with_name("normalise.py"),
+                     Path(__file__).parents[1] / "name_keys.py")
+
 def _index_cache_path(registry: Registry) -> Path:
-    code = b"".join((Path(__file__).parent / f).read_bytes() for f in ("candidates.py", "normalise.py"))
+    code = b"".join(path.read_bytes() for path in _INDEX_CODE_FILES)
     key = hashlib.sha256(registry.input_hash.encode() + code).hexdigest()[:16]
     return cache_dir() / f"name-index-{key}.pickle"
 

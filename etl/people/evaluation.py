@@ -16,69 +16,25 @@ Caveats worth stating beside any figure:
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
-from etl.papercopilot_authors import pair_author_slots
+from etl.people.labelled_authorships import (  # re-exported: etl/people/cli.py and stage_table.py import them here
+    AUTHORS_FILE,
+    LabelledRow,
+    default_data_dir,
+    load_openreview_authorships,
+)
 from etl.people.normalise import fold
 from etl.people.perturb import perturb_name
 from etl.people.records import AuthorRow, Model
 from etl.people.resolve import resolve_with_report
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR_CANDIDATES = (REPO_ROOT.parent / "shared" / "data" / "neurips", REPO_ROOT / "mirror" / "data")
-YEARS = (2021, 2022)
-AUTHORS_FILE = "openreview_authors.jsonl.gz"
-
-
-@dataclass(frozen=True, slots=True)
-class LabelledRow:
-    row: AuthorRow
-    truth: str | None  # OpenReview profile id, None when the author id is an email
-
-
-def default_data_dir() -> Path:
-    for candidate in DATA_DIR_CANDIDATES:
-        if all((candidate / str(y) / AUTHORS_FILE).exists() for y in YEARS):
-            return candidate
-    raise FileNotFoundError(
-        "no NeurIPS 2021/2022 openreview_authors.jsonl.gz under " + " or ".join(map(str, DATA_DIR_CANDIDATES))
-    )
-
-
-def load_openreview_authorships(data_dir: Path, years: Iterable[int] = YEARS) -> list[LabelledRow]:
-    """One row per author position of each forum, ids withheld into ``truth``.
-
-    Affiliation and domain are the author's own: the profile columns follow ``or_profile`` order, so they
-    are paired by id (:mod:`etl.papercopilot_authors`), never by index; an unpaired author has neither.
-    """
-    out: list[LabelledRow] = []
-    for year in years:
-        with gzip.open(data_dir / str(year) / AUTHORS_FILE, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                record = json.loads(line)
-                slots, _unpaired = pair_author_slots(record)
-                for pos, slot in enumerate(slots):
-                    if not slot.name.strip():
-                        continue
-                    row = AuthorRow(
-                        id=f"{year}/{record['id']}/{pos + 1}",
-                        paper_id=f"{year}/{record['id']}",
-                        author_position=pos + 1,
-                        name=slot.name,
-                        affiliation=slot.get("aff") or None,
-                        email_domain=slot.get("aff_domain") or None,
-                        year=year,
-                    )
-                    truth = slot.authorid if slot.authorid.startswith("~") else None
-                    out.append(LabelledRow(row, truth))
-    return out
+__all__ = ["AUTHORS_FILE", "EvalResult", "LabelledRow", "b_cubed", "baseline_key", "baseline_resolve",
+           "default_data_dir", "evaluate", "load_openreview_authorships", "perturbed"]
 
 
 def perturbed(rows: Sequence[LabelledRow], rate: float = 0.3, seed: str = "talent") -> list[LabelledRow]:

@@ -18,6 +18,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+from etl.people.labelled_authorships import default_data_dir, load_openreview_authorships
 from etl.people.normalise import parse_name
 
 PRIOR_PATH = Path(__file__).with_name("name_prior.json.gz")
@@ -44,8 +45,6 @@ def build_prior(names: list[str]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from etl.people.evaluation import default_data_dir, load_openreview_authorships
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=None)
     args = parser.parse_args(argv)

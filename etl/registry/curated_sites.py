@@ -25,8 +25,11 @@ from pathlib import Path
 
 import pycountry
 
-from etl.affiliations.normalise import name_key
+from etl.name_keys import name_key
+from etl.registry.builder import RegistryBuilder, own_id
+from etl.registry.model import Institution
 from etl.registry.paths import REGISTRY_DATA_DIR
+from etl.registry.sources import read_aff_domain_pairs
 from etl.registry.vendor import INSTITUTION_COUNTS_FILE
 
 log = logging.getLogger(__name__)
@@ -135,12 +138,9 @@ def verified_rows(rows: list[dict], pairs: list[tuple[str, str, int]],
     return kept
 
 
-def add_curated_sites(builder, rows: list[dict], pairs: list[tuple[str, str, int]],
+def add_curated_sites(builder: RegistryBuilder, rows: list[dict], pairs: list[tuple[str, str, int]],
                       institution_counts: list[tuple[str, int]]) -> int:
-    """Add the evidenced rows to a :class:`etl.registry.build.RegistryBuilder`; return how many."""
-    from etl.registry.build import own_id
-    from etl.registry.model import Institution
-
+    """Add the evidenced rows to a :class:`etl.registry.builder.RegistryBuilder`; return how many."""
     added = 0
     for row, _evidence in verified_rows(rows, pairs, institution_counts):
         country = row["country_code"].strip()
@@ -170,10 +170,8 @@ def add_curated_sites(builder, rows: list[dict], pairs: list[tuple[str, str, int
 
 def write_evidence_columns(data_dir: Path = REGISTRY_DATA_DIR) -> Path:
     """Refresh ``evidence_count``/``evidence_detail`` in the curated file from the vendored evidence."""
-    from etl.registry import sources
-
     rows = read_curated_sites(data_dir)
-    pairs = sources.read_aff_domain_pairs(data_dir)
+    pairs = read_aff_domain_pairs(data_dir)
     counts = read_institution_counts(data_dir)
     for row in rows:
         evidence = field_evidence(row, pairs, counts)

@@ -16,6 +16,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Name kinds, best first; the rank breaks ties between institutions sharing a name key.
+# "evidence-acronym": an acronym the registry already lists for several institutions, which NeurIPS
+# authors write with this one's email domain ("CNRS" @cnrs.fr): it beats the others' acronyms but is
+# still an acronym (it never outranks a name found beside it).
+# "domain-acronym": an evidence-backed domain's label ("TTIC" for ttic.edu), an acronym like any other.
+KIND_RANK: dict[str, int] = {
+    "seed": 0, "evidence": 0, "display": 1, "alias": 2, "label": 2, "hipo": 2, "swot": 3, "short-form": 3,
+    "stripped": 4, "evidence-acronym": 5, "acronym": 6, "domain-acronym": 6,
+}
+# Holding companies that parent roll-up never climbs into (Google and DeepMind stay distinct).
+HOLDING_COMPANIES: frozenset[str] = frozenset({"02e9yx751"})  # Alphabet
+
 
 @dataclass(frozen=True, slots=True)
 class Institution:

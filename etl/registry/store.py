@@ -18,14 +18,16 @@ import duckdb
 import pyarrow as pa
 
 from etl.duckdb_tables import replace_table
+from etl.registry.build import build_registry
 from etl.registry.model import Registry
 from etl.registry.paths import REGISTRY_DATA_DIR, cache_dir
 
 log = logging.getLogger(__name__)
 
-_CODE_FILES = ("build.py", "clean_names.py", "evidence.py", "sources.py", "model.py", "curated_sites.py")
-# affiliation-stage modules the build imports (name keys, name-kind ranks)
-_AFFILIATION_CODE_FILES = ("normalise.py", "candidates.py")
+_CODE_FILES = ("build.py", "builder.py", "clean_names.py", "curated_sites.py", "domain_acronyms.py", "domains.py",
+               "evidence.py", "evidence_merge.py", "model.py", "short_forms.py", "sources.py")
+# the name keys registry names are stored under (shared with the affiliation resolver)
+_SHARED_CODE_FILES = ("name_keys.py",)
 
 
 def input_hash(data_dir: Path = REGISTRY_DATA_DIR) -> str:
@@ -33,7 +35,7 @@ def input_hash(data_dir: Path = REGISTRY_DATA_DIR) -> str:
     digest = hashlib.sha256()
     code_dir = Path(__file__).parent
     paths = sorted(p for p in data_dir.iterdir() if p.is_file()) + [code_dir / f for f in _CODE_FILES]
-    paths.extend(code_dir.parent / "affiliations" / f for f in _AFFILIATION_CODE_FILES)
+    paths.extend(code_dir.parent / f for f in _SHARED_CODE_FILES)
     for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -50,8 +52,6 @@ def _atomic_pickle(obj: object, path: Path) -> None:
 
 def load_or_build(data_dir: Path = REGISTRY_DATA_DIR, rebuild: bool = False) -> Registry:
     """The registry for these inputs: from the cache when it matches, built (and cached) otherwise."""
-    from etl.registry.build import build_registry
-
     key = input_hash(data_dir)
     path = cache_dir() / f"registry-{key}.pickle"
     if path.exists() and not rebuild:
