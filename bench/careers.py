@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from etl.people.career_snapshots import bundled_histories  # noqa: E402
 from etl.people.history import (  # noqa: E402
     BOUNDS_OBSERVED,
     SOURCE_PROFILE,
@@ -34,7 +35,6 @@ from etl.people.history import (  # noqa: E402
     profile_observation_years,
     stage_entry,
 )
-from mirror.career_history import bundled_histories  # noqa: E402
 
 
 def entries_of_all_profiles() -> list[HistoryEntry]:

@@ -1,5 +1,5 @@
 """Benchmark: how crawl, load, build and resolution grow with a SYNTHETIC population of 1×, 10×, 100×
-NeurIPS 2022 (``etl.synthetic``: real team sizes, coauthor structure, name and affiliation
+NeurIPS 2022 (``mirror.synthetic``: real team sizes, coauthor structure, name and affiliation
 distributions; conference ``synthetic``).
 
 Every stage runs in its own child process, so its peak memory (the child's VmHWM) is its own:
@@ -127,8 +127,8 @@ def growth_exponent(sizes: list[float], seconds: list[float]) -> float | None:
 
 
 def run_scale(scale: float, work: Path, mirror: Any) -> dict[str, Any]:
-    from etl.synthetic import CONFERENCE, YEAR, feed_bytes, feed_path, generate
     from mirror.page import JSON
+    from mirror.synthetic import CONFERENCE, YEAR, feed_bytes, feed_path, generate
     from talent.crawl import crawl_command, mirror_settings
 
     started = time.perf_counter()

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from mirror.career_history import bundled_histories, history_entries
+from etl.people.career_snapshots import bundled_histories
+from mirror.career_history import history_entries
 from mirror.fixture_venue import FIXTURE_INVITATION, fixture_notes
 from mirror.page import JSON, Page, json_bytes, json_page
 from mirror.papers_2022 import Paper2022, openreview_year_papers

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mirror.career_history import bundled_histories, history_entries, observations, reconstruct, split_joined
+from etl.people.career_snapshots import bundled_histories, observations, reconstruct, split_joined
+from mirror.career_history import history_entries
 
 
 def _row(position: str, aff: str, domain: str, author: str = "Ada Fixture", pid: str = "~Ada_Fixture1") -> dict:

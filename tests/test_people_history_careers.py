@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl.people.career_snapshots import bundled_histories
 from etl.people.history import (
     BOUNDS_OBSERVED,
     COUNTRY_DOMAIN,
@@ -29,7 +30,6 @@ from etl.people.history import (
 from etl.people.history_table import read_entries
 from etl.people.stages import load_table, position_key
 from etl.people.talent_record import HistoryRow, PaperAffiliation, Tie, build_record, pick_paper_affiliation
-from mirror.career_history import bundled_histories
 
 ROOT = Path(__file__).resolve().parents[1]
 
