@@ -34,8 +34,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from etl.paths import REPO_ROOT  # noqa: E402
 
 STAGES = ("crawl", "load", "build", "resolve_people", "resolve_affiliations")
 
@@ -104,7 +105,7 @@ def _run_child(command: list[str], env: dict[str, str] | None = None) -> tuple[i
     """(returncode, wall seconds, peak RSS MB of the child, stdout), polling VmHWM until it exits."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=REPO_ROOT)
         peak = 0.0
         while process.poll() is None:
             peak = max(peak, _peak_rss_mb(process.pid) or 0.0)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.education.homepage_extract import STAGES, Statement
+from etl.paths import REPO_ROOT
 
-DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "homepages" / "test-data"
+DEFAULT_FIXTURES = REPO_ROOT / "tests" / "fixtures" / "homepages" / "test-data"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.countries import country_code
+from etl.paths import DATA_DIR
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_PATH = REPO_ROOT / "data" / "corrections" / "corrections.csv"
+DEFAULT_PATH = DATA_DIR / "corrections" / "corrections.csv"
 ENV_VAR = "TALENT_CORRECTIONS"
 HEADER = ("person_id", "field", "value", "note")
 SECTORS = ("academia", "industry", "government", "other")

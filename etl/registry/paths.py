@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-REGISTRY_DATA_DIR = REPO_ROOT / "data" / "registries"
-DEFAULT_GOLD_DIR = REPO_ROOT.parent / "shared" / "data" / "gold" / "affiliations"
+from etl.paths import DATA_DIR, SHARED_DATA_DIR
+
+REGISTRY_DATA_DIR = DATA_DIR / "registries"
+DEFAULT_GOLD_DIR = SHARED_DATA_DIR / "gold" / "affiliations"
 
 
 def cache_dir() -> Path:
