@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from etl.affiliations import gold  # noqa: E402
-from etl.affiliations.resolver import AffiliationResolver, load_index  # noqa: E402
+from etl.affiliations.index_cache import load_index  # noqa: E402
+from etl.affiliations.resolver import AffiliationResolver  # noqa: E402
 from etl.countries import clear_mention_cache  # noqa: E402
 from etl.name_keys import name_key  # noqa: E402
 from etl.registry import sources  # noqa: E402

@@ -1,52 +1,41 @@
 """The affiliation resolver: raw string (+ email domain) → institutions, countries, types.
 
-Runs the stages in order — normalise → split → candidates → score → decide — and caches results per
-distinct (string, domain), since the same affiliations recur thousands of times in author lists.
+Runs the stages in order — normalise → split → candidates → spans → narrowing → score → decide, with
+fallbacks when no exact name is found — and caches results per distinct (string, domain), since the same
+affiliations recur thousands of times in author lists. The company-site and campus rules (which country a
+multinational's or a university's name stands for) stay here, beside the decision they change.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import pickle
 import re
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from etl.affiliations import decide
-from etl.affiliations.candidates import (
-    COMPANY_EXTRA,
-    FIELD_NAME_MIN_EVIDENCE,
-    NameIndex,
-    Span,
-    Token,
-    short_key,
-    tokenise,
-)
-from etl.affiliations.normalise import GENERIC_WORDS, is_address_part, is_subunit_part, strip_noise
+from etl.affiliations.candidates import NameIndex, Span, Token, tokenise
+from etl.affiliations.fallbacks import fuzzy, short_name
+from etl.affiliations.index_cache import load_index
+from etl.affiliations.narrowing import evidenced
 from etl.affiliations.score import KIND_BASE, MULTINATIONAL, Context, Scored, family, score_candidate
 from etl.affiliations.sites import NO_SITE, REGIONS, Site, find_site
+from etl.affiliations.spans import select_spans
 from etl.affiliations.split import comma_parts, soft_split_points, split_hard
-from etl.countries import country_code, country_mentions
-from etl.name_keys import PLACE_CODES, name_key
+from etl.countries import country_mentions
+from etl.name_keys import name_key
 from etl.registry.curated_sites import CURATED_SITE_SOURCE
 from etl.registry.model import HOLDING_COMPANIES, Registry
-from etl.registry.paths import cache_dir
+from etl.registry.paths import REGISTRY_DATA_DIR
+from etl.registry.store import load_or_build, load_registry
 
 log = logging.getLogger(__name__)
 
-SHORT_BASE = 0.85  # a short name is weaker than any registry name
 _BARE_DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)/?$")
 _KIND_METHOD = {0: "exact-name", 1: "exact-name", 2: "exact-alias", 3: "exact-alias", 4: "exact-alias",
                 5: "acronym", 6: "acronym"}
 _WEB_NAME = re.compile(r"\b[\w-]+\.(?:ai|com|io|org|net|co|tech)\b", re.IGNORECASE)
-# An acronym many institutions go by is given to one only on evidence: authors of this field publish
-# from it (and from none of the others nearly as much), or the string or email domain places it.
-ACRONYM_DOMINANCE = 5
-ACRONYM_MIN_EVIDENCE = 3  # authors: fewer is a stray spelling, not a field's institution
 _UNPLACED = "<unplaced>"  # a site named by region with no one known country (see _named_site)
 _REGION_WORD = re.compile(r"\b(" + "|".join(REGIONS) + r")\b", re.IGNORECASE)
 
@@ -183,7 +172,7 @@ class AffiliationResolver:
                          ) -> list[ResolvedAffiliation]:
         parts = comma_parts(segment)
         tokens = tokenise(parts)
-        spans = self._select_spans(tokens, self.index.spans(tokens))
+        spans = select_spans(self.index, tokens, self.index.spans(tokens))
         separators = [i for i, t in enumerate(tokens) if t.key in ("and", "/") or t.raw == "&"]
         points = soft_split_points(separators, [(s.start, s.end) for s in spans]) if separators else []
         if not points:
@@ -199,61 +188,6 @@ class AffiliationResolver:
             out.append(self._decide(text, [text], sub_tokens, sub_spans, owner, owner_family,
                                     outer=country_mentions(segment)))
         return out
-
-    def _select_spans(self, tokens: list[Token], spans: list[Span]) -> list[Span]:
-        """Longest non-overlapping spans; one-word spans only where they cannot be a plain word."""
-        chosen: list[Span] = []
-        taken: set[int] = set()
-        part_sizes: dict[int, int] = {}
-        for t in tokens:
-            part_sizes[t.part] = part_sizes.get(t.part, 0) + 1
-        # "Mila / U. Montreal": a word between slashes stands alone as much as a word between commas
-        # ("and" is left out: "Science and Engineering" is one name)
-        alone = {i for i, t in enumerate(tokens)
-                 if (i == 0 or tokens[i - 1].part != t.part or tokens[i - 1].key == "/")
-                 and (i == len(tokens) - 1 or tokens[i + 1].part != t.part or tokens[i + 1].key == "/")}
-        has_specific = any(not self._generic(tokens, s) and (s.end - s.start > 1 or tokens[s.start].raw.isupper())
-                           for s in spans)
-        for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
-            if any(i in taken for i in range(span.start, span.end)):
-                continue
-            if span.end - span.start == 1 and not self._single_word_ok(tokens[span.start], span,
-                                                                        span.start in alone):
-                continue
-            if span.end - span.start < len(tokens) and has_specific and self._generic(tokens, span):
-                continue  # "Computer Vision Lab, TU Dresden": the lab name fits labs everywhere
-            chosen.append(span)
-            taken.update(range(span.start, span.end))
-        return sorted(chosen, key=lambda s: s.start)
-
-    @staticmethod
-    def _generic(tokens: list[Token], span: Span) -> bool:
-        return all(t.key in GENERIC_WORDS for t in tokens[span.start:span.end])
-
-    def _field_acronym(self, span: Span) -> bool:
-        """An ISO code the field writes for an institution: "MSR" is Microsoft Research (a curated name
-        of an institution with field evidence), not Montserrat. Country mentions are read separately,
-        so a string that names a country still places it."""
-        iid, rank = span.entries[0]
-        return rank == 0 and self.index.evidence.get(iid, 0) >= FIELD_NAME_MIN_EVIDENCE
-
-    def _single_word_ok(self, token: Token, span: Span, alone: bool) -> bool:
-        raw = token.raw
-        if len(token.key) < 2:
-            return False
-        if any(c >= "\u3040" for c in raw):  # CJK names are written without spaces
-            return True
-        if token.key in COMPANY_EXTRA or token.key in GENERIC_WORDS:
-            return False  # "Ltd", "LTD.", "Research": a suffix or a generic word alone names nobody
-        shouty = raw.isupper() or (sum(c.isupper() for c in raw) >= 2 and not raw.istitle())
-        if shouty:  # an acronym, unless it is a place code or a country ("PA", "USA", "UK")
-            if len(raw) < 3 or token.key in PLACE_CODES:
-                return False
-            return country_code(raw) is None or self._field_acronym(span)
-        best_rank = span.entries[0][1]
-        if country_code(raw) is not None:  # "Singapore" is the country, not ROR's "Ltd (Singapore)"
-            return False
-        return alone and best_rank <= 5  # not a bare acronym, unless evidence backs it ("Inria")
 
     def _context(self, text: str, tokens: list[Token], spans: list[Span], owner: str | None,
                  owner_family: frozenset[str]) -> Context:
@@ -277,7 +211,7 @@ class AffiliationResolver:
         for span in spans:
             campus = self._campus(tokens, span)  # "University of Nottingham Ningbo": the campus, not the parent
             span = campus or span
-            entries = [span.entries[0]] if campus else self._evidenced(tokens, span, placing)
+            entries = [span.entries[0]] if campus else evidenced(self.index, tokens, span, placing)
             own = self._own_name_context(tokens, span, ctx)
             scored = [score_candidate(self.index, iid, KIND_BASE[rank],
                                       own if own and self._conflicts(iid, ctx) else ctx, span.key)
@@ -292,9 +226,9 @@ class AffiliationResolver:
             matches = named + [m for m in matches if m[2] == "acronym"
                                and any(m[0].institution_id in f or n.institution_id in m[1] for n, f, _ in named)]
         if not matches:
-            matches = self._fuzzy(parts, ctx)
+            matches = fuzzy(self.index, parts, ctx)
         if not matches:
-            matches = self._short_name(parts, ctx)
+            matches = short_name(self.index, parts, ctx)
         if not matches:
             if len(ctx.countries) == 1:
                 return ResolvedAffiliation(text, None, None, ctx.countries[0], None, 0.5, "country-mention")
@@ -434,70 +368,6 @@ class AffiliationResolver:
                 skip.difference_update(range(span.start + 1, span.end))
         return skip
 
-    def _evidenced(self, tokens: list[Token], span: Span, ctx: Context) -> list[tuple[str, int]]:
-        """The span's candidates; an acronym several institutions share is narrowed by evidence.
-
-        First to those the string or email domain places (country, city, domain); else to those NeurIPS
-        authors publish from, the one with :data:`ACRONYM_DOMINANCE` times the next alone. "USC" is
-        listed for Southern California (102 authors), South Carolina (2) and the Sunshine Coast (0):
-        only the first stands. "TTIC" is the Chicago institute (ttic.edu), not the French cornea lab
-        nobody here publishes from. An acronym only one institution has, or none of whose holders has
-        evidence, is left to the scorer as before.
-        """
-        entries = [(iid, rank) for iid, rank in span.entries if iid in self.index.info]
-        if len({iid for iid, _r in entries}) < 2:
-            return entries
-        single = span.end - span.start == 1
-        raw = tokens[span.start].raw
-        shouty = raw.isupper() or (sum(c.isupper() for c in raw) >= 2 and not raw.istitle())
-        if not (single and shouty) and not all(rank >= 5 for _i, rank in entries):
-            return self._field_homonym(entries, ctx)
-        backed = [(iid, rank) for iid, rank in entries if self._placed(iid, ctx)]
-        if backed:
-            return backed
-        counts = sorted(((self.index.evidence.get(iid, 0), iid) for iid, _rank in entries
-                         if self.index.evidence.get(iid, 0) >= ACRONYM_MIN_EVIDENCE
-                         and (not ctx.countries or self.index.info[iid][1] in ctx.countries)), reverse=True)
-        if len(counts) == 1 or counts and counts[0][0] >= ACRONYM_DOMINANCE * counts[1][0]:
-            return [(iid, rank) for iid, rank in entries if iid == counts[0][1]]
-        kept = [(iid, rank) for iid, rank in entries if iid in {i for _n, i in counts}] if counts else entries
-        if single and not raw.isupper():
-            # evidence left several: "UvA" is spelled exactly as one holder's acronym (Amsterdam), not as
-            # the others' ("UVA", Virginia) — the registry's own spelling breaks the tie
-            spelled = [(iid, rank) for iid, rank in kept if iid in self.index.cased.get(raw, ())]
-            if spelled and len({i for i, _r in spelled}) < len({i for i, _r in kept}):
-                return spelled
-        return kept
-
-    def _field_homonym(self, entries: list[tuple[str, int]], ctx: Context) -> list[tuple[str, int]]:
-        """A full name shared across countries, where NeurIPS authors publish from one holder only.
-
-        "University of Georgia" is the one in Athens, Georgia (authors write uga.edu), not the one in
-        Tbilisi nobody in the field publishes from. Only when the string, its email domain and its
-        cities say nothing, the holders go by the name equally well (same name rank), and exactly one of
-        them has field evidence; otherwise the scorer and the ambiguity rule decide as before.
-        """
-        if ctx.countries or ctx.city_countries or ctx.domain_owner:
-            return entries
-        best_rank = min(rank for _i, rank in entries)
-        top = [(iid, rank) for iid, rank in entries if rank == best_rank]
-        if len({self.index.info[iid][1] for iid, _r in top}) < 2:
-            return entries
-        evidenced = [(iid, rank) for iid, rank in top if self.index.evidence.get(iid, 0) > 0]
-        if len(evidenced) != 1:
-            return entries
-        return evidenced + [(iid, rank) for iid, rank in entries if rank > best_rank
-                            and self.index.info[iid][1] == self.index.info[evidenced[0][0]][1]]
-
-    def _placed(self, institution_id: str, ctx: Context) -> bool:
-        """Does the email domain, or the string's country or city for a field institution, place it?"""
-        country = self.index.info[institution_id][1]
-        in_field = self.index.evidence.get(institution_id, 0) >= ACRONYM_MIN_EVIDENCE
-        return (institution_id in ctx.domain_family or (ctx.domain_owner is not None and ctx.domain_owner
-                                                        in family(self.index, institution_id))
-                or (in_field and country is not None
-                    and (country in ctx.countries or country in ctx.city_countries)))
-
     def _branch(self, best: Scored) -> Scored:
         """The company's own record in the site's country, when the registry has one.
 
@@ -510,79 +380,20 @@ class AffiliationResolver:
             return Scored(branch, best.score, best.country_code, True)
         return best
 
-    def _short_name(self, parts: list[str], ctx: Context) -> list[tuple[Scored, frozenset[str], str]]:
-        """A part that is an institution's distinctive short name ("Stanford", "Walmart Labs")."""
-        # only the leading part, and only when the rest is address, city or country ("Stanford, CA")
-        first, rest = parts[0], parts[1:]
-        for part in rest:
-            key = strip_noise(name_key(part))
-            if key and not (is_address_part(key) or key in self.index.places or country_mentions(part)
-                            or key in PLACE_CODES):
-                return []
-        full = strip_noise(name_key(first))
-        key = short_key(full)
-        hit = self.index.short.get(key) if key and len(key.split()) <= 3 else None
-        if not hit or hit[0] not in self.index.info or is_subunit_part(full):
-            return []
-        iid, name_words = hit
-        dropped = set(full.split()) - set(key.split())
-        allowed = name_words | (COMPANY_EXTRA if self.index.info[iid][2] == "company" else frozenset({"the"}))
-        if not dropped <= allowed:
-            return []  # "Oregon Research Institute" is not the University of Oregon
-        if key in self.index.places and key != full:
-            return []  # "Moscow University", "Beijing 100871": a place and more, not a short name
-        best = decide.best_of([score_candidate(self.index, iid, SHORT_BASE, ctx, full)], decide.ACCEPT_EXACT)
-        return [(best, family(self.index, best.institution_id), "short-name")] if best else []
-
-    def _fuzzy(self, parts: list[str], ctx: Context) -> list[tuple[Scored, frozenset[str], str]]:
-        out: list[tuple[Scored, frozenset[str], str]] = []
-        for part in parts:
-            key = strip_noise(name_key(part))
-            if len(key) < 6 or is_address_part(key) or is_subunit_part(key) or country_mentions(part) \
-                    and len(key.split()) <= 3:
-                continue
-            scored = [score_candidate(self.index, iid, score / 100.0 - 0.04, ctx, key)
-                      for iid, score in self.index.fuzzy(key, cutoff=86)]
-            best = decide.best_of(scored, decide.ACCEPT_FUZZY)
-            if best:
-                out.append((best, family(self.index, best.institution_id), "fuzzy"))
-        return out
-
 
 # -- loading ---------------------------------------------------------------------------------------
-# The code a pickled name index depends on: editing any of it rebuilds the index.
-_INDEX_CODE_FILES = (Path(__file__).with_name("candidates.py"), Path(__file__).with_name("normalise.py"),
-                     Path(__file__).parents[1] / "name_keys.py")
-
-def _index_cache_path(registry: Registry) -> Path:
-    code = b"".join(path.read_bytes() for path in _INDEX_CODE_FILES)
-    key = hashlib.sha256(registry.input_hash.encode() + code).hexdigest()[:16]
-    return cache_dir() / f"name-index-{key}.pickle"
+def resolver_for(registry: Registry, cache_dir: Path | None = None) -> AffiliationResolver:
+    """A new resolver over ``registry``, its name index cached under ``cache_dir`` (default: the
+    registry cache, :func:`etl.registry.paths.cache_dir`). A build context makes its own this way."""
+    return AffiliationResolver(registry, load_index(registry, cache_dir))
 
 
-def load_index(registry: Registry) -> NameIndex:
-    """The name index for a registry, cached next to the registry pickle."""
-    path = _index_cache_path(registry)
-    if registry.input_hash and path.exists():
-        try:
-            with open(path, "rb") as fh:
-                return pickle.load(fh)
-        except (pickle.UnpicklingError, EOFError, AttributeError):
-            log.warning("name index cache %s unreadable; rebuilding", path)
-    index = NameIndex(registry)
-    if registry.input_hash:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    return index
+@lru_cache(maxsize=4)
+def load_resolver(registry_dir: Path = REGISTRY_DATA_DIR, cache_dir: Path | None = None) -> AffiliationResolver:
+    """Process-wide resolver per (registry inputs, cache folder), for callers without a build context.
 
-
-@lru_cache(maxsize=1)
-def load_resolver() -> AffiliationResolver:
-    """Process-wide resolver over the cached registry."""
-    from etl.registry.store import load_registry
-
-    registry = load_registry()
-    return AffiliationResolver(registry, load_index(registry))
+    With no arguments: the vendored registry, cached where :func:`etl.registry.paths.cache_dir` says and
+    shared with :func:`etl.registry.store.load_registry`, as before.
+    """
+    registry = load_registry(registry_dir) if cache_dir is None else load_or_build(registry_dir, cache_dir=cache_dir)
+    return resolver_for(registry, cache_dir)

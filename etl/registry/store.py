@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import pickle
-import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -18,9 +15,11 @@ import duckdb
 import pyarrow as pa
 
 from etl.duckdb_tables import replace_table
+from etl.pickle_cache import read_cached, write_cached
 from etl.registry.build import build_registry
 from etl.registry.model import Registry
-from etl.registry.paths import REGISTRY_DATA_DIR, cache_dir
+from etl.registry.paths import REGISTRY_DATA_DIR
+from etl.registry.paths import cache_dir as default_cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -42,27 +41,20 @@ def input_hash(data_dir: Path = REGISTRY_DATA_DIR) -> str:
     return digest.hexdigest()[:16]
 
 
-def _atomic_pickle(obj: object, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+def load_or_build(data_dir: Path = REGISTRY_DATA_DIR, rebuild: bool = False,
+                  cache_dir: Path | None = None) -> Registry:
+    """The registry for these inputs: from the cache when it matches, built (and cached) otherwise.
 
-
-def load_or_build(data_dir: Path = REGISTRY_DATA_DIR, rebuild: bool = False) -> Registry:
-    """The registry for these inputs: from the cache when it matches, built (and cached) otherwise."""
+    ``cache_dir`` defaults to :func:`etl.registry.paths.cache_dir` (``TALENT_CACHE_DIR`` or the user cache).
+    """
     key = input_hash(data_dir)
-    path = cache_dir() / f"registry-{key}.pickle"
-    if path.exists() and not rebuild:
-        try:
-            with open(path, "rb") as fh:
-                return pickle.load(fh)
-        except (pickle.UnpicklingError, EOFError, AttributeError) as exc:
-            log.warning("registry cache %s unreadable (%s); rebuilding", path, exc)
+    path = (cache_dir or default_cache_dir()) / f"registry-{key}.pickle"
+    cached = None if rebuild else read_cached(path)
+    if cached is not None:
+        return cached
     registry = build_registry(data_dir)
     registry.input_hash = key
-    _atomic_pickle(registry, path)
+    write_cached(registry, path)
     log.info("registry cached at %s", path)
     return registry
 
