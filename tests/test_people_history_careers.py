@@ -29,7 +29,9 @@ from etl.people.history import (
 )
 from etl.people.history_table import read_entries
 from etl.people.stages import load_table, position_key
-from etl.people.talent_record import HistoryRow, PaperAffiliation, Tie, build_record, pick_paper_affiliation
+from etl.people.talent_inputs import HistoryRow, PaperAffiliation
+from etl.people.talent_picks import Tie, pick_paper_affiliation
+from etl.people.talent_record import build_record
 
 ROOT = Path(__file__).resolve().parents[1]
 

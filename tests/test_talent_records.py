@@ -6,14 +6,8 @@ import pytest
 
 from etl.people.corrections import parse_line
 from etl.people.history import HistoryEntry, Resolved, degree_stage, is_degree, ror_id, stage_entry
-from etl.people.talent_record import (
-    HistoryRow,
-    PaperAffiliation,
-    apply_corrections,
-    build_record,
-    history_row,
-    sector_of,
-)
+from etl.people.talent_inputs import HistoryRow, PaperAffiliation, history_row
+from etl.people.talent_record import apply_corrections, build_record, sector_of
 
 
 def hist(stage: str, country: str | None, start: int | None, end: int | None, institution: str | None = "I",

@@ -13,7 +13,8 @@ import duckdb
 import pytest
 
 from etl.people.history import HistoryEntry, Resolved, counts_for_years, counts_in, is_degree, stage_entry
-from etl.people.talent_record import PaperAffiliation, build_record, history_row
+from etl.people.talent_inputs import PaperAffiliation, history_row
+from etl.people.talent_record import build_record
 
 study = importlib.import_module("warehouse.models.070_study_views")
 

@@ -26,10 +26,11 @@ work country and institution stay NULL with evidence ``method: "tie"`` listing e
 the study views' fractional counts (built from every affiliation's weight) carry both countries. A tie
 within one country keeps the country and leaves the institution NULL. No tie is broken by institution id.
 
-Every evidence entry names its ``origin`` (paper, conference_site, openreview_profile_snapshot,
-email_domain_on_paper, openreview_profile_history, orcid, analyst_correction) and the year the value is
-observed for. ``confidence`` is the mean confidence of the country fields that are known (0.0 when none
-is): how sure the values we *state* are, which is what a reviewer should look at first.
+The candidates and their evidence are picked in :mod:`etl.people.talent_picks` from the rows of
+:mod:`etl.people.talent_inputs`. Every evidence entry names its ``origin`` (paper, conference_site,
+openreview_profile_snapshot, email_domain_on_paper, openreview_profile_history, orcid, analyst_correction)
+and the year the value is observed for. ``confidence`` is the mean confidence of the country fields that
+are known (0.0 when none is): how sure the values we *state* are, which is what a reviewer should look at first.
 """
 
 from __future__ import annotations
@@ -39,17 +40,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from etl.people.corrections import Correction
-from etl.people.history import (
-    BOUNDS_UNDATED,
-    COUNTRY_NONE,
-    EVIDENCE_POSITION,
-    PRECEDENCE_RULE,
-    bounds_of,
-    counts_for_years,
-    counts_in,
-    precedence_key,
+from etl.people.talent_inputs import HistoryRow, PaperAffiliation, history_row
+from etl.people.talent_picks import (
+    Tie,
+    education_candidates,
+    education_evidence,
+    history_evidence,
+    pick_education,
+    pick_history_at,
+    pick_paper_affiliation,
 )
 from scrapers.items import TIER_RANK
+
+# HistoryRow, PaperAffiliation and history_row are re-exported: etl/people/talent_table.py imports them here.
+__all__ = ["HistoryRow", "PaperAffiliation", "TalentRecord", "apply_corrections", "build_record", "highest_tier",
+           "history_row", "record_track", "sector_of"]
 
 SECTOR_OF_TYPE = {
     "education": "academia",
@@ -70,70 +75,6 @@ def sector_of(institution_type: str | None) -> str | None:
     return "other" if kind in OTHER_SECTOR_TYPES else None
 
 
-@dataclass(frozen=True, slots=True)
-class PaperAffiliation:
-    paper_id: str
-    author_position: int
-    institution_id: str | None
-    country_code: str | None
-    institution_type: str | None
-    weight: float
-    confidence: float
-    method: str
-    source: str = "authorship_affiliations"
-    origin: str | None = None  # paper | conference_site | openreview_profile_snapshot | email_domain_on_paper
-    observed_year: int | None = None  # year the source states the affiliation for
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryRow:
-    """A person_education row."""
-
-    stage: str
-    institution_id: str | None
-    country_code: str | None
-    institution_type: str | None
-    start_year: int | None
-    end_year: int | None
-    source: str
-    method: str
-    confidence: float
-    source_key: str
-    is_degree: bool = False
-    observed_year: int | None = None
-    counts_from_year: int | None = None
-    counts_to_year: int | None = None
-    bounds: str | None = None  # stated | observed | undated (None: read from an older table → from the years)
-    finished_from_year: int | None = None
-    country_source: str = COUNTRY_NONE
-    degree_evidence: str = EVIDENCE_POSITION
-
-    @property
-    def dating(self) -> str:
-        return self.bounds or bounds_of(self.start_year, self.end_year, None)
-
-    def precedence(self) -> tuple:
-        return (*precedence_key(self.dating, self.country_source, self.degree_evidence, self.start_year,
-                                self.confidence), self.source, self.source_key)
-
-
-def history_row(stage: str, institution_id: str | None, country_code: str | None, institution_type: str | None,
-                start_year: int | None, end_year: int | None, source: str, method: str, confidence: float,
-                source_key: str, *, is_degree: bool, observed_year: int | None = None, bounds: str | None = None,
-                finished_from_year: int | None = None, country_source: str = COUNTRY_NONE,
-                degree_evidence: str = EVIDENCE_POSITION) -> HistoryRow:
-    """A HistoryRow whose counting years follow the one rule of ``etl.people.history``."""
-    first, last = counts_for_years(start_year, end_year, observed_year)
-    dating = bounds_of(start_year, end_year, bounds)
-    if finished_from_year is None and dating == "stated":
-        finished_from_year = end_year
-    return HistoryRow(stage, institution_id, country_code, institution_type, start_year, end_year, source, method,
-                      confidence, source_key, is_degree, observed_year, first, last, dating, finished_from_year,
-                      country_source, degree_evidence)
-
-
-ORIGIN_OF_SOURCE = {"openreview_profile": "openreview_profile_history", "orcid": "orcid",
-                    "homepage": "homepage_statement"}
 MAIN_TRACK = "main"
 
 
@@ -191,116 +132,6 @@ def record_track(tracks: list[str | None]) -> str | None:
     return known[0] if known else None
 
 
-def _history_evidence(row: HistoryRow, year: int, method_prefix: str = "") -> dict[str, Any]:
-    dated = row.start_year is not None or row.end_year is not None
-    return {"source": row.source, "origin": ORIGIN_OF_SOURCE.get(row.source, row.source),
-            "method": method_prefix + row.method, "source_key": row.source_key,
-            "institution_id": row.institution_id, "stage": row.stage, "start_year": row.start_year,
-            "end_year": row.end_year, "observed_year": row.observed_year, "bounds": row.dating,
-            "finished_from_year": row.finished_from_year, "country_source": row.country_source,
-            "degree_evidence": row.degree_evidence,
-            "holds_for_year": year if dated or row.observed_year == year else None}
-
-
-def why_picked(row: HistoryRow, candidates: list[HistoryRow]) -> str:
-    """One line an analyst can read: the picked candidate's evidence tier and how many it was chosen from."""
-    dating = "dated" if row.dating != BOUNDS_UNDATED else "undated"
-    text = (f"{dating} ({row.dating} bounds), country {row.country_source}, {row.degree_evidence.replace('_', ' ')}"
-            f"; first of {len(candidates)} candidate(s) by: {PRECEDENCE_RULE}")
-    return text
-
-
-def _education_evidence(row: HistoryRow, candidates: list[HistoryRow], year: int) -> dict[str, Any]:
-    evidence = _history_evidence(row, year)
-    evidence["rule"] = PRECEDENCE_RULE
-    evidence["why"] = why_picked(row, candidates)
-    evidence["candidates"] = len(candidates)
-    beaten = [{"country_code": r.country_code, "source": r.source, "source_key": r.source_key,
-               "bounds": r.dating, "country_source": r.country_source, "degree_evidence": r.degree_evidence}
-              for r in candidates if r is not row and r.country_code != row.country_code]
-    if beaten:
-        evidence["other_countries"] = beaten[:5]
-    return evidence
-
-
-def education_candidates(history: list[HistoryRow], stage: str, year: int) -> list[HistoryRow]:
-    """Degree rows of ``stage`` with a country that count in ``year``, best first by the precedence rule."""
-    return sorted((r for r in history if r.stage == stage and r.is_degree and r.country_code
-                   and counts_in(r.counts_from_year, r.counts_to_year, year)), key=HistoryRow.precedence)
-
-
-def pick_education(history: list[HistoryRow], stages: tuple[str, ...], year: int) -> HistoryRow | None:
-    """The first degree entry by the precedence rule, of the first stage in ``stages`` that has one counting in
-    ``year`` (undergraduate: the earliest start among the best-evidenced; graduate: PhD, else master's)."""
-    for stage in stages:
-        candidates = education_candidates(history, stage, year)
-        if candidates:
-            return candidates[0]
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class Tie:
-    """Top paper affiliations of equal weight: the country is known only when they all share it."""
-
-    candidates: list[tuple[PaperAffiliation, float]]
-
-    @property
-    def country_code(self) -> str | None:
-        countries = {row.country_code for row, _ in self.candidates}
-        return countries.pop() if len(countries) == 1 else None
-
-
-def _affiliation_totals(affiliations: list[PaperAffiliation]
-                        ) -> tuple[dict[tuple[str | None, str | None], float],
-                                   dict[tuple[str | None, str | None], PaperAffiliation]]:
-    totals: dict[tuple[str | None, str | None], float] = {}
-    best_row: dict[tuple[str | None, str | None], PaperAffiliation] = {}
-    for row in affiliations:
-        if not row.country_code:
-            continue
-        key = (row.institution_id, row.country_code)
-        totals[key] = totals.get(key, 0.0) + row.weight
-        if key not in best_row or row.confidence > best_row[key].confidence:
-            best_row[key] = row
-    return totals, best_row
-
-
-def pick_paper_affiliation(affiliations: list[PaperAffiliation]
-                           ) -> tuple[PaperAffiliation, float] | Tie | None:
-    """The (institution, country) with the most weight over the person's papers that year; a :class:`Tie`
-    when several share the top weight (module docstring: never broken by institution id). A string resolved
-    only to a country drops out of a tie with an institution in that same country (it says less about the
-    same place); in another country it stays in the tie."""
-    totals, best_row = _affiliation_totals(affiliations)
-    if not totals:
-        return None
-    top = max(round(total, 6) for total in totals.values())
-    tied = [key for key, total in totals.items() if round(total, 6) == top]
-    with_institution = [key for key in tied if key[0] is not None]
-    tied = [key for key in tied if key[0] is not None or not with_institution
-            or key[1] not in {k[1] for k in with_institution}]
-    if len(tied) == 1:
-        return best_row[tied[0]], totals[tied[0]]
-    tied.sort(key=lambda k: (k[1] or "", k[0] or ""))  # a stable listing order only, never a choice
-    return Tie([(best_row[key], totals[key]) for key in tied])
-
-
-def pick_history_at(history: list[HistoryRow], year: int) -> tuple[HistoryRow, str] | None:
-    """The history entry valid in ``year``: dated entries first (latest start), else an undated entry
-    observed for exactly that year (a current position read for another year says nothing about this one)."""
-    dated = [r for r in history if r.country_code and r.start_year is not None and r.start_year <= year
-             and (r.end_year is None or r.end_year >= year)]
-    if dated:
-        row = min(dated, key=lambda r: (-(r.start_year or 0), -r.confidence, r.source, r.source_key))
-        return row, "dated"
-    undated = [r for r in history if r.country_code and r.start_year is None and r.end_year is None
-               and r.observed_year == year]
-    if undated:
-        return min(undated, key=lambda r: (-r.confidence, r.source, r.source_key)), "undated"
-    return None
-
-
 def build_record(conference: str, year: int, person_id: str, name: str | None, tiers: list[str | None],
                  affiliations: list[PaperAffiliation], history: list[HistoryRow],
                  email_affiliations: list[PaperAffiliation] | None = None,
@@ -318,13 +149,13 @@ def build_record(conference: str, year: int, person_id: str, name: str | None, t
     undergrad = pick_education(history, ("undergrad",), year)
     if undergrad:
         record.undergrad_country = undergrad.country_code
-        record.evidence["undergrad_country"] = _education_evidence(
+        record.evidence["undergrad_country"] = education_evidence(
             undergrad, education_candidates(history, "undergrad", year), year)
         record.field_confidence["undergrad_country"] = undergrad.confidence
     grad = pick_education(history, ("phd", "masters"), year)
     if grad:
         record.grad_country = grad.country_code
-        record.evidence["grad_country"] = _education_evidence(
+        record.evidence["grad_country"] = education_evidence(
             grad, education_candidates(history, grad.stage, year), year)
         record.field_confidence["grad_country"] = grad.confidence
     _set_work(record, affiliations, email_affiliations or [], history)
@@ -365,7 +196,7 @@ def _set_work(record: TalentRecord, affiliations: list[PaperAffiliation], email_
             return
         entry, kind = at
         factor = DATED_HISTORY_FACTOR if kind == "dated" else UNDATED_HISTORY_FACTOR
-        evidence = _history_evidence(entry, record.year, f"history-{kind}:")
+        evidence = history_evidence(entry, record.year, f"history-{kind}:")
         record.work_country, record.work_institution_id = entry.country_code, entry.institution_id
         record.field_confidence["work_country"] = round(entry.confidence * factor, 3)
         institution_type = entry.institution_type
