@@ -32,6 +32,8 @@ EXACT_METHODS = frozenset({"proceeding_hash", "exact_title"})
 _HASH_IN_URL = re.compile(r"/hash/([0-9a-f]{32})-Abstract")
 @dataclass(frozen=True, slots=True)
 class JoinMatch:
+    """A presentation joined to its proceedings metadata, with how (``method``) and how surely (``score``)."""
+
     presentation_id: str
     presentation_title: str
     metadata_hash: str

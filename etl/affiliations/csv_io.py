@@ -28,6 +28,8 @@ OUT_COLUMNS = ("id", "institution_ids", "institution_names", "country_codes", "t
 
 @dataclass(frozen=True, slots=True)
 class InputRow:
+    """One data line of the input, numbered as the user sees it in their file (errors name it)."""
+
     line: int
     id: str
     affiliation: str

@@ -57,6 +57,8 @@ TRUSTED_METHODS = ("exact-name", "exact-alias", "acronym", "short-name", "fuzzy"
 
 @dataclass(frozen=True, slots=True)
 class Span:
+    """Where an institution name may sit in a statement's text."""
+
     start: int
     end: int
     text: str

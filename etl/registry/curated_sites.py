@@ -30,7 +30,7 @@ from etl.registry.builder import RegistryBuilder, own_id
 from etl.registry.model import Institution
 from etl.registry.paths import REGISTRY_DATA_DIR
 from etl.registry.sources import read_aff_domain_pairs
-from etl.registry.vendor import INSTITUTION_COUNTS_FILE
+from etl.registry.vendor import INSTITUTION_COUNTS_FILE, write_csv
 
 log = logging.getLogger(__name__)
 
@@ -177,9 +177,4 @@ def write_evidence_columns(data_dir: Path = REGISTRY_DATA_DIR) -> Path:
         evidence = field_evidence(row, pairs, counts)
         row["evidence_count"] = str(evidence.total)
         row["evidence_detail"] = evidence.detail()
-    path = data_dir / CURATED_SITES_FILE
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+    return write_csv(data_dir / CURATED_SITES_FILE, COLUMNS, rows)

@@ -22,6 +22,7 @@ from pathlib import Path
 from etl.name_keys import name_key
 from etl.registry.paths import REGISTRY_DATA_DIR
 from etl.registry.sources import PUBLIC_SUFFIXES, VERIFIED_SEED_FILE, WEBMAIL_DOMAINS, read_aff_domain_pairs
+from etl.registry.vendor import write_csv
 
 MIN_AUTHORS = 2
 # Evidence strong enough to overrule what the other sources say: a spelling already naming other
@@ -151,9 +152,4 @@ def write_verified_seed(data_dir: Path = REGISTRY_DATA_DIR) -> Path:
     with open(data_dir / "ai_labs_seed.csv", encoding="utf-8", newline="") as fh:
         seed = list(csv.DictReader(fh))
     rows = verify_seed(seed, read_aff_domain_pairs(data_dir))
-    out = data_dir / VERIFIED_SEED_FILE
-    with open(out, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=VERIFIED_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return out
+    return write_csv(data_dir / VERIFIED_SEED_FILE, VERIFIED_COLUMNS, rows)

@@ -70,6 +70,15 @@ def write_jsonl_gz(path: Path, rows: Iterable[dict]) -> int:
     return count
 
 
+def write_csv(path: Path, columns: list[str], rows: Iterable[dict]) -> Path:
+    """Write a curated CSV (header, then rows; ``\n`` line ends) the way it is committed."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
 def iter_aff_domain_pairs(openreview_files: Iterable[Path]) -> Iterator[tuple[str, str]]:
     """Yield (aff, aff_domain) per author from OpenReview author files (';'-separated per author)."""
     for path in openreview_files:
