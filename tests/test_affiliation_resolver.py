@@ -101,3 +101,15 @@ def test_unresolved_is_empty_not_a_guess(resolver):
 def test_country_only_when_the_string_names_it(resolver):
     result = first(resolver, "Some Unlisted Startup, Berlin, Germany")
     assert result.institution_id is None and result.country_code == "DE"
+
+
+def test_a_build_context_makes_its_own_resolver(resolver, tmp_path):
+    """``resolver_for`` builds a resolver over a given registry with its index cached where it is told;
+    the process-wide one is untouched and both resolve alike."""
+    from etl.affiliations.resolver import resolver_for
+
+    own = resolver_for(resolver.registry, cache_dir=tmp_path)
+    assert own is not resolver and load_resolver() is resolver
+    assert list(tmp_path.glob("name-index-*.pickle"))
+    text, domain = "Dept. of CS, Tsinghua Univ., Beijing", "tsinghua.edu.cn"
+    assert own.resolve(text, domain) == resolver.resolve(text, domain)
