@@ -30,8 +30,7 @@ def select_spans(index: NameIndex, tokens: list[Token], spans: list[Span]) -> li
     for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
         if any(i in taken for i in range(span.start, span.end)):
             continue
-        if span.end - span.start == 1 and not _single_word_ok(index, tokens[span.start], span,
-                                                                    span.start in alone):
+        if span.end - span.start == 1 and not _single_word_ok(index, tokens[span.start], span, span.start in alone):
             continue
         if span.end - span.start < len(tokens) and has_specific and _generic(tokens, span):
             continue  # "Computer Vision Lab, TU Dresden": the lab name fits labs everywhere
