@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mirror.server import MirrorServer  # noqa: E402
 from talent.crawl import mirror_settings, run_crawl  # noqa: E402
-from warehouse.cli import open_for_write  # noqa: E402
 from warehouse.load import load_landing  # noqa: E402
+from warehouse.pipeline import open_for_write  # noqa: E402
 
 PLAN = (
     (2019, "neurips_proceedings", "per-paper"),

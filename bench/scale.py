@@ -43,7 +43,7 @@ STAGES = ("crawl", "load", "build", "resolve_people", "resolve_affiliations")
 
 # --- stages run in a child process ----------------------------------------------------------------
 def _stage(name: str, warehouse: Path, landing: Path) -> dict[str, Any]:
-    from warehouse.cli import open_for_write
+    from warehouse.pipeline import open_for_write
 
     con = open_for_write(warehouse)
     try:

@@ -1,35 +1,42 @@
 """talent-tracker: where AI researchers come from, train and work — crawl, resolve, warehouse, report.
 
-Each area of the system owns its sub-commands in a ``cli`` module with a ``register(subparsers)``
-function; this file only assembles them, so a newcomer finds a command next to the code it drives.
+Each command group is one module of :mod:`talent.commands` with the same shape (``register(subparsers)``,
+handlers ``run_<command>(args) -> int``); this file only assembles them and turns an operator's mistake
+into one line and exit 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from pathlib import Path
+from types import ModuleType
 
+from talent.commands import (
+    affiliations,
+    authors,
+    crawl,
+    demo,
+    education,
+    load,
+    mirror,
+    ops,
+    quarantine,
+    registry,
+    review,
+    status,
+    study,
+)
+from talent.commands import eval as eval_commands
 from warehouse.db import WarehouseLockedError
 
 DEFAULT_WAREHOUSE = Path("warehouse/talent.duckdb")
 
-# Modules that contribute sub-commands, in the order `talent --help` lists them.
-COMMAND_MODULES: tuple[str, ...] = (
-    "talent.demo",
-    "talent.crawl_cli",
-    "talent.ops_cli",
-    "warehouse.cli",
-    "warehouse.study_cli",
-    "mirror.cli",
-    "etl.registry.cli",
-    "etl.affiliations.cli",
-    "etl.education.cli",  # talent education extract (homepage degrees, issue 11)
-    "etl.people.cli",
-    "talent.review_commands",
-    "talent.eval_cli",
+# Command groups, in the order `talent --help` lists them.
+COMMAND_MODULES: tuple[ModuleType, ...] = (
+    demo, crawl, ops, load, quarantine, study, status, mirror, registry, affiliations, education, authors,
+    review, eval_commands,
 )
 
 
@@ -43,25 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    for module in COMMAND_MODULES:
+        module.register(sub)
     accept_global_options_after_command(sub)
-    add_status_check(sub)
     return parser
-
-
-def add_status_check(sub: argparse._SubParsersAction) -> None:
-    """``talent status --check``: the named checks of warehouse.status (warehouse.cli.check_warehouse)."""
-    from warehouse.cli import check_warehouse
-
-    status = sub.choices.get("status")
-    if status is None:
-        return
-    status.add_argument("--check", action="store_true",
-                        help="run the consistency checks; exit 1 if one fails (partial or inconsistent warehouse)")
-    status.add_argument("--exports", type=Path, metavar="DIR", help="with --check: also check this export folder")
-    show = status.get_default("handler")
-    status.set_defaults(handler=lambda args: check_warehouse(args) if args.check else show(args))
 
 
 def accept_global_options_after_command(sub: argparse._SubParsersAction) -> None:

@@ -11,13 +11,12 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from scrapers.crawl_outcome import crawl_problems
+from scrapers.pipelines import new_crawl_id
 from scrapers.resume import saved_crawl_id
 
 # Politeness on the loopback mirror: still at most 2 requests at a time per host, but no artificial delay.
@@ -83,10 +82,6 @@ class CrawlRun:
         return problems + crawl_problems(
             self.spider, self.manifest.get("finish_reason"), self.stats, self.records
         )
-
-
-def new_crawl_id(spider: str) -> str:
-    return f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{spider}-{uuid.uuid4().hex[:8]}"
 
 
 def crawl_command(spider: str, arguments: dict[str, str], settings: dict[str, object]) -> list[str]:

@@ -9,9 +9,6 @@ harvested, how much is known, and what it cost.
 
 from __future__ import annotations
 
-import argparse
-import logging
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +20,10 @@ from rich.table import Table
 from mirror.server import MirrorServer
 from talent.crawl import CrawlRun, mirror_settings, run_crawl
 from warehouse.build import BuildReport
-from warehouse.cli import load_and_build
+from warehouse.context import BuildContext
 from warehouse.db import connect
 from warehouse.export import export
+from warehouse.pipeline import load_and_build
 from warehouse.report import write_markdown, write_report
 
 # (year, spider) in crawl order; the expected records let the progress bars show a total.
@@ -173,7 +171,8 @@ def coverage_table(warehouse: Path) -> Table:
     return table
 
 
-def run_demo(warehouse: Path, workdir: Path, console: Console) -> DemoResult:
+def run_offline_demo(warehouse: Path, workdir: Path, console: Console, ctx: BuildContext) -> DemoResult:
+    """Both builds (papers, then profiles) read the same inputs: the one ``ctx`` the command made."""
     started = time.perf_counter()
     landing_dir = workdir / "landing"
     log_file = workdir / "crawl.log"
@@ -182,7 +181,7 @@ def run_demo(warehouse: Path, workdir: Path, console: Console) -> DemoResult:
         console.print(f"mirror serving the upstream layout at {mirror.base_url}")
         runs = run_crawls(mirror.base_url, landing_dir, console, log_file)
         with console.status(f"loading {len(runs)} crawls into {warehouse} and building …"):
-            _, build_report = load_and_build(warehouse, [run.landing_file for run in runs])
+            _, build_report = load_and_build(warehouse, [run.landing_file for run in runs], ctx)
         for (conference, year), titles in sorted(build_report.unmatched_feed.items()):
             console.print(
                 f"[yellow]{conference} {year}: {len(titles)} presentation(s) matched no paper "
@@ -192,7 +191,7 @@ def run_demo(warehouse: Path, workdir: Path, console: Console) -> DemoResult:
         console.print(f"{profile_ids(warehouse, ids_file):,} OpenReview profile ids to look up")
         profile_runs = run_profile_crawls(mirror.base_url, landing_dir, ids_file, console, log_file)
     with console.status("loading profiles and rebuilding (education, talent records, study views) …"):
-        _, build_report = load_and_build(warehouse, [run.landing_file for run in profile_runs])
+        _, build_report = load_and_build(warehouse, [run.landing_file for run in profile_runs], ctx)
     runs += profile_runs
     exports_dir, report_path = workdir / "exports", workdir / "report.html"
     con = connect(warehouse, read_only=True)
@@ -212,17 +211,3 @@ def run_demo(warehouse: Path, workdir: Path, console: Console) -> DemoResult:
     console.print(f"warehouse: {warehouse}   exports: {exports_dir} ({n_tables} tables)   report: {report_path}")
     console.print(f"done in {result.seconds:.1f} s; crawl logs in {log_file}")
     return result
-
-
-def _demo(args: argparse.Namespace) -> int:
-    if not args.verbose:  # progress bars and tables tell the story; stage logs are for -v
-        logging.getLogger().setLevel(logging.WARNING)
-    # Logs and CI capture output without a terminal; give the summary table room instead of 80 columns.
-    run_demo(args.warehouse, args.workdir, Console(width=None if sys.stdout.isatty() else 120))
-    return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    demo = sub.add_parser("demo", help="offline demo: mirror → crawl → resolve → warehouse → exports → report")
-    demo.add_argument("--workdir", type=Path, default=Path("data/demo"), help="landing files and logs")
-    demo.set_defaults(handler=_demo)

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from etl.paths import REPO_ROOT
+
 PROJECT_PACKAGE = "scrapers"
 # Top-level packages of this repository that must never be imported by the Scrapy project.
 OTHER_PACKAGES = ("etl", "warehouse", "talent", "mirror", "bench", "tests")

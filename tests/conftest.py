@@ -15,7 +15,7 @@ import pytest
 
 from mirror.server import MirrorServer
 from talent.crawl import CrawlRun, mirror_settings, run_crawl
-from warehouse.cli import load_and_build
+from warehouse.pipeline import load_and_build
 
 HARVEST_PLAN = (
     (2019, "neurips_proceedings"),

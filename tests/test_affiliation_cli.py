@@ -8,11 +8,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.affiliations import cli as affiliations_cli
 from etl.affiliations.csv_io import OUT_COLUMNS, resolve_csv
 from etl.affiliations.resolver import load_resolver
 from etl.affiliations.warehouse import resolve_authorship_affiliations
-from etl.registry import cli as registry_cli
+from talent.commands import affiliations as affiliations_commands
+from talent.commands import eval as eval_commands
+from talent.commands import registry as registry_commands
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +62,9 @@ def _parser():
     parser = argparse.ArgumentParser()
     parser.add_argument("--warehouse", type=Path, default=Path("w.duckdb"))
     sub = parser.add_subparsers(dest="command", required=True)
-    affiliations_cli.register(sub)
-    registry_cli.register(sub)
-    eval_parser = sub.add_parser("eval")
-    affiliations_cli.register_eval(eval_parser.add_subparsers(dest="eval_command", required=True))
+    affiliations_commands.register(sub)
+    registry_commands.register(sub)
+    eval_commands.register(sub)
     return parser
 
 
@@ -79,9 +79,9 @@ def test_cli_resolve_end_to_end(tmp_path):
 
 def test_registry_subcommands_are_registered():
     parser = _parser()
-    assert parser.parse_args(["registry", "build"]).handler is registry_cli.run_build
+    assert parser.parse_args(["registry", "build"]).handler is registry_commands.run_build
     args = parser.parse_args(["registry", "update", "--ror-dump", "dump.zip"])
-    assert args.handler is registry_cli.run_update and args.ror_dump == "dump.zip"
+    assert args.handler is registry_commands.run_update and args.ror_dump == "dump.zip"
 
 
 def test_eval_reports_missing_gold_dir(tmp_path, capsys):

@@ -10,8 +10,8 @@ import pytest
 
 from talent.cli import main
 from tests.test_fault_suite_load import _record, _write
-from warehouse.cli import open_for_write
 from warehouse.load import load_landing
+from warehouse.pipeline import open_for_write
 
 
 @pytest.fixture
@@ -95,11 +95,11 @@ def test_crawl_of_a_folder_that_is_a_file_is_a_clear_error(tmp_path, capsys):
 
 
 def test_a_single_crawl_prints_progress_on_stderr(capsys, monkeypatch):
-    from talent import crawl_cli
+    from talent.commands import crawl as crawl_command
 
     clock = iter([0.0, 6.0, 7.0, 12.5])
-    monkeypatch.setattr(crawl_cli.time, "monotonic", lambda: next(clock))
-    progress = crawl_cli.ProgressLine("crawl openreview neurips 2022")
+    monkeypatch.setattr(crawl_command.time, "monotonic", lambda: next(clock))
+    progress = crawl_command.ProgressLine("crawl openreview neurips 2022")
     progress(1000)  # 6 s after the start: printed
     progress(1200)  # 1 s later: too soon
     progress(2834)  # 5.5 s later: printed
@@ -128,7 +128,7 @@ def test_crawl_homepages_is_a_talent_crawl_spider():
     """README: `talent crawl homepages --profiles-landing DIR` — the spider is offered and its inputs mapped."""
     import argparse
 
-    from talent.crawl_cli import spider_arguments
+    from talent.commands.crawl import spider_arguments
 
     args = argparse.Namespace(spider="homepages", year=None, conference="neurips", venue=None, ids_file=Path("u.txt"),
                               profiles_landing=Path("landing/openreview_profiles"), base_url=None)

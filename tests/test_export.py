@@ -14,7 +14,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from warehouse import study_cli
+from talent.commands import study as study_commands
 from warehouse.db import connect
 from warehouse.export import CONTRACT_NAME, EXPORT_TABLES, FILE_NAME, ExportError, export
 from warehouse.migrate import latest_version, migrate
@@ -228,7 +228,7 @@ def test_unknown_table_names_are_refused(tmp_path):
 def test_cli_export_prints_what_it_did(full_warehouse, tmp_path, capsys):
     parser = argparse.ArgumentParser()
     parser.add_argument("--warehouse", type=Path)
-    study_cli.register(parser.add_subparsers(dest="command"))
+    study_commands.register(parser.add_subparsers(dest="command"))
     out = tmp_path / "cli-export"
     args = parser.parse_args(["--warehouse", str(full_warehouse), "export", "--out", str(out), "--tables", "papers"])
     assert args.handler(args) == 0

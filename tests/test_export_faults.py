@@ -24,7 +24,7 @@ import duckdb
 import pyarrow.dataset as ds
 import pytest
 
-from warehouse import study_cli
+from talent.commands import study as study_commands
 from warehouse.export import EXPORT_TABLES, ExportError, export
 from warehouse.export_check import export_check
 from warehouse.export_store import ExportStore
@@ -199,7 +199,7 @@ def test_a_users_folder_is_refused_and_untouched(tmp_path, capsys):
     assert snapshot(out) == before
     parser = argparse.ArgumentParser()
     parser.add_argument("--warehouse", type=Path)
-    study_cli.register(parser.add_subparsers(dest="command"))
+    study_commands.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["--warehouse", str(warehouse), "export", "--out", str(out)])
     assert args.handler(args) == 2
     assert "export refused" in capsys.readouterr().out

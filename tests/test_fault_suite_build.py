@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from tests.test_fault_suite_load import _record, _write
 from warehouse.build import build
-from warehouse.cli import open_for_write
 from warehouse.load import load_landing
+from warehouse.pipeline import open_for_write
 
 
 def _papers(con) -> dict:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from warehouse.build import build
-from warehouse.cli import open_for_write
 from warehouse.load import load_landing
+from warehouse.pipeline import open_for_write
 
 
 def _record(key: str, year: object = 2022, position: object = 1, **envelope: object) -> dict:

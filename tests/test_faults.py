@@ -77,8 +77,8 @@ def test_malformed_metadata_is_rejected_and_the_paper_page_fills_in(mirror, tmp_
 def test_crawl_with_rejects_loads_and_a_resumed_file_shows_its_newest_versions(mirror, tmp_path):
     """A landing file with rejects loads (records and rejects); re-loading after the file grows keeps one
     sighting per record pointing at the newest version, and counts nothing twice."""
-    from warehouse.cli import load_and_build
     from warehouse.db import connect
+    from warehouse.pipeline import load_and_build
 
     mirror.set_faults([FaultRule(path=r"^/notes\?.*Blind_Submission.*offset=1000", kind="truncate", times=None)])
     settings = {**mirror_settings(mirror.base_url), "RETRY_TIMES": 1}

@@ -12,8 +12,8 @@ import shutil
 import pytest
 
 from talent.crawl import mirror_settings, run_crawl
-from warehouse.cli import load_and_build
 from warehouse.db import connect
+from warehouse.pipeline import load_and_build
 
 
 @pytest.fixture(scope="module")

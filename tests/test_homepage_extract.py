@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from etl.education.cli import OUT_COLUMNS
 from etl.education.evaluate import DEFAULT_FIXTURES, load_pages, score
 from etl.education.homepage_extract import extract_statements, sentences, years
 from etl.education.institutions import default_resolver
+from etl.education.pages_csv import OUT_COLUMNS
 from talent.cli import main
 
 

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from talent import ops_cli
+from talent.commands import ops
 from talent.crawl import mirror_settings, run_crawl
-from warehouse.cli import load_and_build
 from warehouse.db import connect
 from warehouse.diff import crawl_diff, diffs, field_changes
+from warehouse.pipeline import load_and_build
 
 PROCEEDINGS = "/paper_files/paper/2019/file/{}-Metadata.json"
 FEED_2022 = "/static/virtual/data/neurips-2022-orals-posters.json"
@@ -197,7 +197,7 @@ def test_unchanged_feed_is_a_304_and_adds_no_version(feed_three_times):
 def test_talent_diff_command(feed_three_times, capsys):
     parser = argparse.ArgumentParser()
     parser.add_argument("--warehouse", type=Path)
-    ops_cli.register(parser.add_subparsers(dest="command"))
+    ops.register(parser.add_subparsers(dest="command"))
     runs = feed_three_times["runs"]
     args = parser.parse_args(["--warehouse", str(feed_three_times["warehouse"]), "diff", runs[0].crawl_id,
                               runs[1].crawl_id])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from warehouse.cli import open_for_write
 from warehouse.load import load_landing
+from warehouse.pipeline import open_for_write
 
 
 def _line(key, title, fetched_at, crawl_id="C1"):

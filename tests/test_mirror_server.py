@@ -12,10 +12,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from mirror.cli import register
 from mirror.faults import FaultPlan, FaultRule
 from mirror.openreview_api import DATASETS_INVITATION, MAIN_INVITATION
 from mirror.server import MirrorServer
+from talent.commands.mirror import register
 
 PAPER_2019 = "0118a063b4aae95277f0bc1752c75abf"
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from etl.people import cli
+from talent.cli import main
+from talent.commands import authors as authors_commands
+from talent.commands import eval as eval_commands
 
 
 def test_round_trip_with_a_malformed_row(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -24,7 +26,7 @@ def test_round_trip_with_a_malformed_row(tmp_path: Path, caplog: pytest.LogCaptu
         encoding="utf-8",
     )
     out = tmp_path / "out.csv"
-    assert cli.main(["authors", "resolve", "--in", str(src), "--out", str(out)]) == 0
+    assert main(["authors", "resolve", "--in", str(src), "--out", str(out)]) == 0
     with out.open(encoding="utf-8") as fh:
         got = {r["id"]: r["person_id"] for r in csv.DictReader(fh)}
     assert list(got) == ["r1", "r2", "r3", "r6"]
@@ -35,23 +37,22 @@ def test_round_trip_with_a_malformed_row(tmp_path: Path, caplog: pytest.LogCaptu
     assert "r5" in caplog.text and "missing name" in caplog.text
 
     again = tmp_path / "again.csv"
-    assert cli.main(["authors", "resolve", "--in", str(src), "--out", str(again), "--previous", str(out)]) == 0
+    assert main(["authors", "resolve", "--in", str(src), "--out", str(again), "--previous", str(out)]) == 0
     assert again.read_text() == out.read_text()
 
 
 def test_missing_column_is_an_error(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text("id,name\n1,Ada Lovelace\n", encoding="utf-8")
-    assert cli.main(["authors", "resolve", "--in", str(src), "--out", str(tmp_path / "o.csv")]) == 2
+    assert main(["authors", "resolve", "--in", str(src), "--out", str(tmp_path / "o.csv")]) == 2
 
 
 def test_register_hooks_build_the_commands() -> None:
     parser = argparse.ArgumentParser(prog="talent")
     sub = parser.add_subparsers(dest="command", required=True)
-    cli.register(sub)
-    eval_parser = sub.add_parser("eval")
-    cli.register_eval(eval_parser.add_subparsers(dest="eval_command", required=True))
+    authors_commands.register(sub)
+    eval_commands.register(sub)
     args = parser.parse_args(["authors", "resolve", "--in", "a.csv", "--out", "b.csv"])
-    assert args.handler is cli.run_resolve
+    assert args.handler is authors_commands.run_resolve
     args = parser.parse_args(["eval", "authors", "--data-dir", "x"])
-    assert args.handler is cli.run_eval
+    assert args.handler is eval_commands.run_authors

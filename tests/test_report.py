@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from warehouse import study_cli
+from talent.commands import study as study_commands
 from warehouse.build import BuildReport
 from warehouse.migrate import migrate
 from warehouse.report import PALETTE, QUESTIONS, TIER_COLOURS, render_report, write_markdown
@@ -116,7 +116,7 @@ def report_warehouse(tmp_path_factory) -> Path:
 def report_html(report_warehouse, tmp_path_factory) -> Path:
     parser = argparse.ArgumentParser()
     parser.add_argument("--warehouse", type=Path)
-    study_cli.register(parser.add_subparsers(dest="command"))
+    study_commands.register(parser.add_subparsers(dest="command"))
     out = tmp_path_factory.mktemp("html") / "report.html"
     args = parser.parse_args(["--warehouse", str(report_warehouse), "report", "--out", str(out)])
     assert args.handler(args) == 0

@@ -20,8 +20,8 @@ import pytest
 from mirror.faults import FaultRule
 from scrapers.resume import saved_crawl_id
 from talent.crawl import crawl_command, mirror_settings, run_crawl
-from warehouse.cli import load_and_build
 from warehouse.db import connect
+from warehouse.pipeline import load_and_build
 
 
 def _lines(path: Path) -> int:

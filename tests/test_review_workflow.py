@@ -300,9 +300,9 @@ def test_cli_sample_and_import(tmp_path, capsys):
 def test_sample_worksheet_on_the_harvested_warehouse(warehouse_copy, tmp_path):
     """Against a real build (the session harvest): strata cover every person once, and the worksheet lists the
     links and automatic evidence the warehouse has. Nothing is filled in: no value is invented for real people."""
-    from talent.review_commands import _review_session
+    from warehouse.pipeline import review_session
 
-    with _review_session(warehouse_copy) as con:
+    with review_session(warehouse_copy) as con:
         population = con.execute("SELECT count(DISTINCT person_id) FROM study_population WHERE conference = "
                                  "'neurips' AND year = 2022 AND track = 'all' AND tier = 'all'").fetchone()[0]
         sample = draw_sample(con, "neurips", 2022, per_stratum=4, seed=1)

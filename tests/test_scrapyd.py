@@ -21,8 +21,8 @@ import pytest
 
 from talent.crawl import mirror_settings
 from talent.scheduling import OTHER_PACKAGES, ScrapydClient, build_egg, deploy_target, foreign_imports
-from warehouse.cli import load_and_build
 from warehouse.db import connect
+from warehouse.pipeline import load_and_build
 
 if os.environ.get("CI", "").lower() == "true":  # CI installs it (test extra): missing is a failure there
     import scrapyd  # noqa: F401

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse import study_cli
+from talent.commands import status as status_commands
 from warehouse.db import connect
 from warehouse.migrate import migrate
 from warehouse.status import collect_status
@@ -19,7 +19,7 @@ from .test_study_views import make_inputs
 def run_cli(warehouse: Path, *extra: str) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--warehouse", type=Path)
-    study_cli.register(parser.add_subparsers(dest="command"))
+    status_commands.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["--warehouse", str(warehouse), "status", *extra])
     return args.handler(args)
 

@@ -11,8 +11,8 @@ from mirror.page import JSON
 from mirror.papers_2022 import accepted_papers_2022
 from mirror.synthetic import CONFERENCE, feed_bytes, feed_path, generate, write_landing
 from talent.crawl import mirror_settings, run_crawl
-from warehouse.cli import load_and_build
 from warehouse.db import connect
+from warehouse.pipeline import load_and_build
 
 
 @pytest.fixture(scope="module")

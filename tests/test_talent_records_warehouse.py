@@ -18,8 +18,8 @@ from mirror.test_profiles import fictional_profile_ids, hidden_ids
 from talent.crawl import mirror_settings, run_crawl
 from warehouse import integrity
 from warehouse.build import BuildReport, build, model_names, run_model
-from warehouse.cli import load_and_build
 from warehouse.export import export
+from warehouse.pipeline import load_and_build
 
 PEOPLE_MODELS = [name for name in model_names() if "050" <= name[:3] <= "069"]
 # Real 2022 authors whose mirrored (undated) profile position the audit of issue 9 found read as education:

@@ -205,19 +205,3 @@ def render(report: dict) -> str:
 def to_json_line(report: dict) -> str:
     slim = {k: v for k, v in report.items() if k != "worst_errors"}
     return json.dumps(slim, sort_keys=True)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m etl.affiliations.evaluate [--gold-dir DIR]`` — same as ``talent eval affiliations``."""
-    import argparse
-
-    from etl.affiliations.cli import run_eval
-    from etl.registry.paths import DEFAULT_GOLD_DIR
-
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--gold-dir", type=Path, default=DEFAULT_GOLD_DIR)
-    return run_eval(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

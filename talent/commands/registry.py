@@ -1,4 +1,9 @@
-"""``talent registry build | update | verify-seed | verify-sites | vendor``."""
+"""``talent registry build | update | verify-seed | verify-sites | vendor``: the institution registry.
+
+The registry is built and cached by :mod:`etl.registry`; its tables reach the warehouse through
+:func:`warehouse.pipeline.write_registry`, a write session like every other writer (it waits for the
+writer lock and swaps a finished copy in).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,13 @@ import logging
 import sys
 from pathlib import Path
 
+from talent.commands._args import command_group
+
 log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("registry", help="institution registry (ROR, Hipo, swot, AI-lab seed)")
-    sub = parser.add_subparsers(dest="registry_command", required=True, metavar="SUBCOMMAND")
+    sub = command_group(subparsers, "registry", "institution registry (ROR, Hipo, swot, AI-lab seed)")
     build = sub.add_parser("build", help="build the registry and write its tables into the warehouse")
     build.add_argument("--no-warehouse", action="store_true", help="only build and cache, write no tables")
     build.set_defaults(handler=run_build)
@@ -28,25 +34,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     vendor.set_defaults(handler=run_vendor)
 
 
-def _build_and_write(args: argparse.Namespace, no_warehouse: bool = False) -> int:
-    import duckdb
-
+def build_and_write(warehouse: Path, no_warehouse: bool = False) -> int:
     from etl.registry.build import counts_by_source
-    from etl.registry.store import load_or_build, write_registry_tables
+    from etl.registry.store import load_or_build
+    from warehouse.pipeline import write_registry
 
     registry = load_or_build(rebuild=True)
     log.info("institutions by source: %s", counts_by_source(registry))
     if no_warehouse:
         return 0
-    args.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(args.warehouse)) as con:
-        counts = write_registry_tables(con, registry)
-    log.info("wrote %s into %s", counts, args.warehouse)
+    counts = write_registry(warehouse, registry)
+    log.info("wrote %s into %s", counts, warehouse)
     return 0
 
 
 def run_build(args: argparse.Namespace) -> int:
-    return _build_and_write(args, args.no_warehouse)
+    return build_and_write(args.warehouse, args.no_warehouse)
 
 
 def run_update(args: argparse.Namespace) -> int:
@@ -57,7 +60,7 @@ def run_update(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"registry update: {exc}", file=sys.stderr)
         return 2
-    return _build_and_write(args)
+    return build_and_write(args.warehouse)
 
 
 def run_verify_seed(args: argparse.Namespace) -> int:

@@ -1,43 +1,23 @@
-"""``talent education extract --in PAGES.jsonl --out OUT.csv``: homepage HTML → degree statements (CSV).
+"""Homepage pages (JSON Lines) → degree statements (CSV rows): the file side of ``talent education extract``.
 
 IN: JSON Lines, one page a line: ``{"id": ..., "url": ..., "html": ...}``.
 OUT: one row per statement — ``id, stage, institution_name, institution_id, country_code, start_year,
 end_year, confidence, evidence`` — ``stage`` in undergrad|masters|phd, empty id/country where the school
 did not resolve (never a guess); a page that states no degree has no row. A bad line (not JSON, no id, no
-html string) is reported on stderr with its line number and skipped. Bytes that are not UTF-8, or an
-output that is the input or a folder, refuse the run (exit 2) before anything is written; the output is
-written to a temporary file beside it and renamed, so a failed run never leaves half a CSV
-(:mod:`etl.batch_io`).
+html string) is reported with its line number and skipped, so one broken page never costs the rest.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
-import logging
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TextIO
 
-from etl.batch_io import BOM, EXIT_REFUSED, BatchInputError, atomic_output, check_paths, read_text, split_lines
-
-log = logging.getLogger(__name__)
+from etl.batch_io import BOM, split_lines
 
 OUT_COLUMNS = ("id", "stage", "institution_name", "institution_id", "country_code", "start_year", "end_year",
                "confidence", "evidence")
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("education", help="degrees researchers state on their homepages")
-    sub = parser.add_subparsers(dest="education_command", required=True, metavar="SUBCOMMAND")
-    extract = sub.add_parser("extract", help="extract degree statements from a JSON Lines file of pages")
-    extract.add_argument("--in", dest="input", type=Path, required=True,
-                         help='input JSON Lines, one {"id", "url", "html"} a line')
-    extract.add_argument("--out", dest="output", type=Path, required=True, help="output CSV")
-    extract.set_defaults(handler=run_extract)
 
 
 def read_pages(fh: TextIO | str, errors: TextIO) -> Iterator[tuple[str, str]]:
@@ -90,21 +70,3 @@ def extract_file(fh_in: TextIO | str, fh_out: TextIO, errors: TextIO) -> tuple[i
                              st.start_year or "", st.end_year or "", f"{st.confidence:.3f}", st.evidence])
             rows += 1
     return pages, rows
-
-
-def run_extract(args: argparse.Namespace) -> int:
-    """Check paths and decode the whole input first, then write OUT atomically (see :mod:`etl.batch_io`)."""
-    source: Path = args.input
-    target: Path = args.output
-    started = time.perf_counter()
-    try:
-        check_paths(source, target)
-        text = read_text(source)
-        with atomic_output(target) as fh_out:
-            pages, rows = extract_file(text, fh_out, sys.stderr)
-    except (BatchInputError, OSError) as exc:
-        print(f"talent education extract: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
-    log.info("extracted %d statements from %d pages into %s in %.1fs", rows, pages, target,
-             time.perf_counter() - started)
-    return 0

@@ -1,4 +1,7 @@
-"""``talent mirror serve`` and ``talent mirror join-report``: run the offline upstream, inspect its join."""
+"""``talent mirror serve`` and ``talent mirror join-report``: run the offline upstream, inspect its join.
+
+The mirror (:mod:`mirror`) is a development and test tool; only this command and the demo reach it.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +12,14 @@ import signal
 from mirror.faults import FaultRule
 from mirror.join_report import print_reports
 from mirror.source_data import PROCEEDINGS_YEARS
+from talent.commands._args import command_group
 
 log = logging.getLogger(__name__)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    mirror = subparsers.add_parser("mirror", help="offline mirror of the NeurIPS and OpenReview upstreams")
-    commands = mirror.add_subparsers(dest="mirror_command", required=True, metavar="MIRROR_COMMAND")
+def register(subparsers: argparse._SubParsersAction) -> None:
+    commands = command_group(subparsers, "mirror", "offline mirror of the NeurIPS and OpenReview upstreams",
+                             metavar="MIRROR_COMMAND")
 
     serve = commands.add_parser("serve", help="serve the mirror over HTTP until Ctrl-C")
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default: %(default)s)")
@@ -24,16 +28,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                        help="inject a fault, e.g. 'kind=429,path=^/notes,times=3,retry_after=2' "
                             "(kinds: 429, 503, slow, truncate, malformed; times=all for every match); repeatable")
     serve.add_argument("--verbose-requests", action="store_true", help="log every request")
-    serve.set_defaults(handler=serve_command)
+    serve.set_defaults(handler=run_serve)
 
     report = commands.add_parser("join-report", help="how 2019/2020 presentations join the proceedings")
     report.add_argument("--year", type=int, action="append", choices=PROCEEDINGS_YEARS,
                         help="year to report (repeatable; default: all)")
     report.add_argument("--json", action="store_true", help="machine-readable output")
-    report.set_defaults(handler=join_report_command)
+    report.set_defaults(handler=run_join_report)
 
 
-def serve_command(args: argparse.Namespace) -> int:
+def run_serve(args: argparse.Namespace) -> int:
     from mirror.server import MirrorServer  # the server pulls in http.server only when serving
 
     server = MirrorServer(args.host, args.port, faults=list(args.fault), verbose=args.verbose_requests)
@@ -51,5 +55,5 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def join_report_command(args: argparse.Namespace) -> int:
+def run_join_report(args: argparse.Namespace) -> int:
     return print_reports(args.year or list(PROCEEDINGS_YEARS), args.json)

@@ -1,4 +1,4 @@
-"""``talent crawl``: run one spider, live or against a mirror, into landing files."""
+"""``talent crawl``: run one spider, live or against a mirror, into landing files (:mod:`talent.crawl`)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,29 @@ import sys
 import time
 from pathlib import Path
 
-from talent.crawl import mirror_settings, run_crawl
+from talent import crawl as crawler
+from talent.commands._args import scrapy_settings
 
 PAPER_SPIDERS = ("neurips_virtual", "neurips_proceedings", "openreview")
 PROFILE_SPIDERS = ("openreview_profiles", "orcid", "homepages")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    crawl = subparsers.add_parser("crawl", help="run one spider into landing files (live by default)")
+    crawl.add_argument("spider", choices=PAPER_SPIDERS + PROFILE_SPIDERS)
+    crawl.add_argument("--year", type=int, help="conference year (paper spiders)")
+    crawl.add_argument("--conference", default="neurips", help="conference name (icml, iclr, … for the feed)")
+    crawl.add_argument("--venue", help="OpenReview venue prefix, e.g. NeurIPS.cc or ICLR.cc")
+    crawl.add_argument("--ids-file", type=Path, help="profile ids / ORCID iDs, one per line (profile spiders)")
+    crawl.add_argument("--profiles-landing", type=Path,
+                       help="orcid, homepages: ORCID iDs / homepage URLs from landed OpenReview profiles")
+    crawl.add_argument("--base-url", help="override the site's base URL (e.g. https://icml.cc)")
+    crawl.add_argument("--mirror", metavar="URL", help="crawl the local mirror at URL instead of the live sites")
+    crawl.add_argument("--landing-dir", type=Path, default=Path("data/landing"))
+    crawl.add_argument("--jobdir", type=Path, help="persist crawl state here so a killed crawl resumes")
+    crawl.add_argument("--log-file", type=Path, help="append the spider's log here")
+    crawl.add_argument("--set", action="append", metavar="NAME=VALUE", help="extra Scrapy setting")
+    crawl.set_defaults(handler=run_crawl)
 
 
 def spider_arguments(args: argparse.Namespace) -> dict[str, str]:
@@ -51,16 +70,12 @@ class ProgressLine:
                   flush=True)
 
 
-def _crawl(args: argparse.Namespace) -> int:
+def run_crawl(args: argparse.Namespace) -> int:
     arguments = spider_arguments(args)
-    settings: dict[str, object] = mirror_settings(args.mirror) if args.mirror else {}
-    for pair in args.set or []:
-        name, _, value = pair.partition("=")
-        settings[name] = value
     what = f"{args.conference} {args.year}" if args.spider in PAPER_SPIDERS else "profiles"
-    run = run_crawl(
-        args.spider, arguments, args.landing_dir, settings=settings, jobdir=args.jobdir, log_file=args.log_file,
-        on_progress=ProgressLine(f"crawl {args.spider} {what}"),
+    run = crawler.run_crawl(
+        args.spider, arguments, args.landing_dir, settings=scrapy_settings(args), jobdir=args.jobdir,
+        log_file=args.log_file, on_progress=ProgressLine(f"crawl {args.spider} {what}"),
     )
     stats = run.stats
     print(
@@ -77,21 +92,3 @@ def _crawl(args: argparse.Namespace) -> int:
         print(f"crawl {run.crawl_id} failed ({len(problems)} problem(s)){where}")
         return run.returncode or 1
     return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    crawl = sub.add_parser("crawl", help="run one spider into landing files (live by default)")
-    crawl.add_argument("spider", choices=PAPER_SPIDERS + PROFILE_SPIDERS)
-    crawl.add_argument("--year", type=int, help="conference year (paper spiders)")
-    crawl.add_argument("--conference", default="neurips", help="conference name (icml, iclr, … for the feed)")
-    crawl.add_argument("--venue", help="OpenReview venue prefix, e.g. NeurIPS.cc or ICLR.cc")
-    crawl.add_argument("--ids-file", type=Path, help="profile ids / ORCID iDs, one per line (profile spiders)")
-    crawl.add_argument("--profiles-landing", type=Path,
-                       help="orcid, homepages: ORCID iDs / homepage URLs from landed OpenReview profiles")
-    crawl.add_argument("--base-url", help="override the site's base URL (e.g. https://icml.cc)")
-    crawl.add_argument("--mirror", metavar="URL", help="crawl the local mirror at URL instead of the live sites")
-    crawl.add_argument("--landing-dir", type=Path, default=Path("data/landing"))
-    crawl.add_argument("--jobdir", type=Path, help="persist crawl state here so a killed crawl resumes")
-    crawl.add_argument("--log-file", type=Path, help="append the spider's log here")
-    crawl.add_argument("--set", action="append", metavar="NAME=VALUE", help="extra Scrapy setting")
-    crawl.set_defaults(handler=_crawl)
