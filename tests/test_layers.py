@@ -35,10 +35,6 @@ KNOWN_UNTIL_MERGE: set[tuple[str, str]] = {
     # stage_table (moving to warehouse) reads the bundled careers; it should import
     # etl.people.career_snapshots.bundled_histories instead
     ("etl.people.stage_table", "mirror.career_history"),
-    # re-export kept for talent/ops_cli.py until it imports mirror.synthetic; then etl/synthetic.py goes
-    ("etl.synthetic", "mirror.synthetic"),
-    # the affiliations cli <-> evaluate loop (evaluate.main calls cli.run_eval): the cli helper's
-    ("etl.affiliations.evaluate", "etl.affiliations.cli"),
     # status imports export_check inside a function, export_check imports status.Check: warehouse's
     ("warehouse.status", "warehouse.export_check"),
 }

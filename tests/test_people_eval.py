@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl.people.evaluation import b_cubed, evaluate, load_openreview_authorships, perturbed
+from etl.people.evaluation import b_cubed, evaluate, perturbed
+from etl.people.labelled_authorships import load_openreview_authorships
 from etl.people.perturb import KINDS, perturb_name, variant
 from etl.people.records import load_model
 

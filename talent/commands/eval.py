@@ -53,7 +53,8 @@ def run_affiliations(args: argparse.Namespace) -> int:
 
 
 def run_authors(args: argparse.Namespace) -> int:
-    from etl.people.evaluation import default_data_dir, evaluate, load_openreview_authorships, perturbed
+    from etl.people.evaluation import evaluate, perturbed
+    from etl.people.labelled_authorships import default_data_dir, load_openreview_authorships
     from etl.people.records import load_model
 
     data_dir = args.data_dir or default_data_dir()

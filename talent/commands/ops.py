@@ -2,7 +2,7 @@
 
 What a data engineer runs besides the crawls themselves: what changed between two crawls
 (:mod:`warehouse.diff`), shipping the Scrapy project to scrapyd and queueing spiders there
-(:mod:`talent.scheduling`), and synthetic populations for growth tests (:mod:`etl.synthetic`).
+(:mod:`talent.scheduling`), and synthetic populations for growth tests (:mod:`mirror.synthetic`).
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def run_schedule(args: argparse.Namespace) -> int:
 
 
 def run_synth(args: argparse.Namespace) -> int:
-    from etl.synthetic import generate, write_landing
+    from mirror.synthetic import generate, write_landing
 
     population = generate(args.scale, seed=args.seed)
     path = write_landing(population, args.landing_dir)
