@@ -12,6 +12,8 @@ from importlib import resources
 
 import duckdb
 
+from warehouse.transaction import transaction
+
 MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 
@@ -62,13 +64,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for migration in available_migrations():
         if migration.version in done:  # gaps are filled: migrations numbered by area may land out of order
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(migration.sql)
             con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [migration.version, migration.name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(migration.version)
     return applied
