@@ -114,7 +114,6 @@ def draw_sample(
     return Sample(sample_id, conference, year, per_stratum, seed, sizes, chosen)
 
 
-
 def record_sample(con: duckdb.DuckDBPyConnection, sample: Sample, worksheet: Path | None) -> bool:
     """Store the design; returns False when this exact sample was recorded before (it is kept as it was)."""
     if con.execute("SELECT count(*) FROM review_samples WHERE sample_id = ?", [sample.sample_id]).fetchone()[0]:
