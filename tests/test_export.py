@@ -239,7 +239,7 @@ def test_cli_export_prints_what_it_did(full_warehouse, tmp_path, capsys):
 
 
 def test_replaced_versions_stay_for_readers_then_go(tmp_path):
-    from warehouse.export_store import ExportStore
+    from warehouse.export.store import ExportStore
 
     con = duckdb.connect()
     migrate(con)
