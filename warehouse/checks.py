@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass
 class Check:
     """One named check: the value measured, the target it must meet, and whether it does."""
 
-    name: str
-    value: object
-    target: str
+    name: str  # e.g. ``schema_version``, ``export_rows:papers``
+    value: object  # what was measured
+    target: str  # what it must be, as text (``0``, ``= 36``)
     ok: bool
-    detail: str = ""
+    detail: str = ""  # why it failed, or what an operator does next
 
 
 def print_checks(checks: list[Check], as_json: bool = False) -> None:
