@@ -16,13 +16,14 @@ SHA-256 and fetch time (added by the landing pipeline).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.utils.misc import load_object
 
+from scrapers.items import LandsAsIs
 from scrapers.parsing.homepage import about_links, homepage_url, is_html
 from scrapers.spiders.openreview_profiles import IdListSpider, landed_profiles, read_ids
 
@@ -30,7 +31,7 @@ HOMEPAGE, LINKED = "homepage", "linked"
 
 
 @dataclass(slots=True)
-class HomepageRecord:
+class HomepageRecord(LandsAsIs):
     """The degrees one fetched page states, with where the page sits among its owner's pages."""
 
     page_url: str  # the URL answered (after redirects)
@@ -46,9 +47,6 @@ class HomepageRecord:
     @property
     def record_key(self) -> str:
         return self.page_url
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def homepages_from_landing(folder: str) -> dict[str, list[str]]:
