@@ -14,6 +14,15 @@ TIERS = ("oral", "spotlight", "poster")
 TIER_RANK = {"poster": 1, "spotlight": 2, "oral": 3}
 
 
+class LandsAsIs:
+    """Mixin of records whose landed form is every field as it is (``to_dict``)."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+
 @dataclass(slots=True)
 class AuthorRecord:
     """One authorship as published: position from 1, the affiliation string untouched."""
@@ -55,7 +64,7 @@ class PaperRecord:
 
 
 @dataclass(slots=True)
-class ProfileRecord:
+class ProfileRecord(LandsAsIs):
     """One researcher profile (OpenReview or ORCID) as the source returned it, already stripped of emails."""
 
     source_profile_id: str
@@ -67,9 +76,6 @@ class ProfileRecord:
     @property
     def record_key(self) -> str:
         return self.source_profile_id
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(slots=True)

@@ -23,6 +23,15 @@ from .test_schema import add_missing_study_inputs
 from .test_study_views import AUTHORSHIPS, EDUCATION, TALENT
 
 PARTITIONING = ds.partitioning(pa.schema([("conference", pa.string()), ("year", pa.int32())]), flavor="hive")
+PAPER_COLUMNS = "conference VARCHAR, year INTEGER, paper_id VARCHAR"
+
+
+def papers_warehouse(path: str = ":memory:", columns: str = PAPER_COLUMNS) -> duckdb.DuckDBPyConnection:
+    """A migrated warehouse with one empty ``papers`` table: the smallest warehouse ``export`` accepts."""
+    con = duckdb.connect(path)
+    migrate(con)
+    con.execute(f"CREATE TABLE papers ({columns})")
+    return con
 
 
 @pytest.fixture
@@ -179,9 +188,7 @@ def test_absent_tables_are_skipped_with_a_message(harvest, tmp_path):
 
 
 def test_removed_partition_disappears_on_reexport(tmp_path):
-    con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    migrate(con)
-    con.execute("CREATE TABLE papers (conference VARCHAR, year INTEGER, paper_id VARCHAR)")
+    con = papers_warehouse(str(tmp_path / "w.duckdb"))
     con.execute("INSERT INTO papers VALUES ('neurips', 2019, 'a'), ('neurips', 2020, 'b')")
     out = tmp_path / "export"
     export(con, out, ["papers"])
@@ -193,9 +200,7 @@ def test_removed_partition_disappears_on_reexport(tmp_path):
 
 @pytest.mark.parametrize("conference", ["../../escaped", "..", "a/b", ".hidden", "x" * 80, ""])
 def test_partition_values_that_would_escape_are_refused(tmp_path, conference):
-    con = duckdb.connect()
-    migrate(con)
-    con.execute("CREATE TABLE papers (conference VARCHAR, year INTEGER, paper_id VARCHAR)")
+    con = papers_warehouse()
     con.execute("INSERT INTO papers VALUES ('neurips', 2019, 'a'), (?, 2020, 'b')", [conference])
     out = tmp_path / "deep" / "export"
     with pytest.raises(ExportError, match="unsafe partition value"):
@@ -206,9 +211,7 @@ def test_partition_values_that_would_escape_are_refused(tmp_path, conference):
 
 @pytest.mark.parametrize(("conference", "year"), [(None, 2020), ("neurips", None)])
 def test_null_partition_values_are_refused_naming_the_table(tmp_path, conference, year):
-    con = duckdb.connect()
-    migrate(con)
-    con.execute("CREATE TABLE papers (conference VARCHAR, year INTEGER, paper_id VARCHAR)")
+    con = papers_warehouse()
     con.execute("INSERT INTO papers VALUES ('neurips', 2019, 'a'), (?, ?, 'b')", [conference, year])
     out = tmp_path / "export"
     column = "conference" if conference is None else "year"
@@ -239,11 +242,9 @@ def test_cli_export_prints_what_it_did(full_warehouse, tmp_path, capsys):
 
 
 def test_replaced_versions_stay_for_readers_then_go(tmp_path):
-    from warehouse.export_store import ExportStore
+    from warehouse.export.store import ExportStore
 
-    con = duckdb.connect()
-    migrate(con)
-    con.execute("CREATE TABLE papers (conference VARCHAR, year INTEGER, paper_id VARCHAR)")
+    con = papers_warehouse()
     con.execute("INSERT INTO papers VALUES ('neurips', 2019, 'a')")
     out = tmp_path / "export"
     first = export(con, out, ["papers"]).version

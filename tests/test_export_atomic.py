@@ -15,7 +15,8 @@ import time
 import duckdb
 
 from warehouse.export import export
-from warehouse.migrate import migrate
+
+from .test_export import PAPER_COLUMNS, papers_warehouse
 
 READER = r"""
 import json, sys, time
@@ -60,9 +61,7 @@ def fill(con: duckdb.DuckDBPyConnection, generation: str) -> None:
 
 
 def test_reader_sees_old_or_new_partition_never_a_mix(tmp_path):
-    con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    migrate(con)
-    con.execute("CREATE TABLE papers (conference VARCHAR, year INTEGER, paper_id VARCHAR, title VARCHAR)")
+    con = papers_warehouse(str(tmp_path / "w.duckdb"), PAPER_COLUMNS + ", title VARCHAR")
     con.execute("INSERT INTO papers VALUES ('neurips', 2019, 'old', 'gen-x:0')")
     out = tmp_path / "export"
     fill(con, "gen-a")

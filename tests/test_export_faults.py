@@ -26,8 +26,8 @@ import pytest
 
 from talent.commands import study as study_commands
 from warehouse.export import EXPORT_TABLES, ExportError, export
-from warehouse.export_check import export_check
-from warehouse.export_store import ExportStore
+from warehouse.export.check import export_check
+from warehouse.export.store import ExportStore
 from warehouse.migrate import migrate
 
 GENERATIONS = {"a": 3_000, "b": 2_000}  # persons per generation; ids differ, so a mix has orphans
@@ -36,8 +36,8 @@ CHILD = r"""
 import sys, time
 from pathlib import Path
 import duckdb
-import warehouse.export as export_module
-import warehouse.export_store as store_module
+import warehouse.export.publish as export_module
+import warehouse.export.store as store_module
 
 warehouse, out, point = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 

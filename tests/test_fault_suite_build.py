@@ -19,20 +19,23 @@ def _crawl(folder, source: str, crawl_id: str, keys: list[str], year: int = 2022
     _write(folder / source, crawl_id, lines)
 
 
+def _load_and_build(con, folder) -> dict:
+    """Load every crawl under ``folder``, build, and return the papers per conference-year with their source."""
+    load_landing(con, [folder])
+    build(con)
+    return _papers(con)
+
+
 def test_truncated_openreview_crawl_does_not_replace_the_complete_feed(tmp_path):
     keys = [f"p{i}" for i in range(100)]
     _crawl(tmp_path, "neurips_virtual", "20260101T000000Z-neurips_virtual-a", keys)
     _crawl(tmp_path, "openreview", "20260101T000001Z-openreview-b", keys[:66])  # 66 of 100, like 1,877/2,834
     con = open_for_write(tmp_path / "w.duckdb")
     try:
-        load_landing(con, [tmp_path])
-        build(con)
-        assert _papers(con) == {("neurips", 2022): (100, "neurips_virtual")}
+        assert _load_and_build(con, tmp_path) == {("neurips", 2022): (100, "neurips_virtual")}
         # once OpenReview is complete it is the primary source again (author ids)
         _crawl(tmp_path, "openreview", "20260102T000000Z-openreview-c", keys)
-        load_landing(con, [tmp_path])
-        build(con)
-        assert _papers(con) == {("neurips", 2022): (100, "openreview")}
+        assert _load_and_build(con, tmp_path) == {("neurips", 2022): (100, "openreview")}
     finally:
         con.close()
 
@@ -43,9 +46,7 @@ def test_one_stray_openreview_record_does_not_cut_a_year_to_one_paper(tmp_path):
     _crawl(tmp_path, "openreview", "20260101T000001Z-openreview-b", keys[:1], year=2019)
     con = open_for_write(tmp_path / "w.duckdb")
     try:
-        load_landing(con, [tmp_path])
-        build(con)
-        assert _papers(con) == {("neurips", 2019): (50, "neurips_proceedings")}
+        assert _load_and_build(con, tmp_path) == {("neurips", 2019): (50, "neurips_proceedings")}
     finally:
         con.close()
 

@@ -21,23 +21,14 @@ import sys
 
 import duckdb
 
+from warehouse.sql import table_exists
+
 EDUCATION_FIELDS = ("undergrad_country", "grad_country")
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> int:
     """One count, fetched to the end (an unfinished result blocks the connection's next relation)."""
     return con.execute(sql, params or []).fetchall()[0][0]
-
-
-def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return _count(con, "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = $1 AND schema_name = 'main' "
-                       "AND NOT temporary) + (SELECT count(*) FROM duckdb_views() WHERE view_name = $1 "
-                       "AND schema_name = 'main' AND NOT internal)", [name]) > 0
-
-
-def exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """True when a table or view of that name exists in the main schema."""
-    return _exists(con, name)
 
 
 def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
@@ -48,18 +39,18 @@ def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool
 def test_persons_sql(con: duckdb.DuckDBPyConnection) -> str:
     """SELECT of the person ids described by test data, from whichever markers this warehouse has."""
     parts = []
-    if _exists(con, "stg_test_data_papers") and _exists(con, "authorship_persons"):
+    if table_exists(con, "stg_test_data_papers") and table_exists(con, "authorship_persons"):
         parts.append("SELECT ap.person_id FROM authorship_persons ap "
                      "JOIN stg_test_data_papers t USING (conference, year, paper_id)")
-    if _exists(con, "person_education") and _has_column(con, "person_education", "test_data"):
+    if table_exists(con, "person_education") and _has_column(con, "person_education", "test_data"):
         parts.append("SELECT person_id FROM person_education WHERE test_data")
-    if _exists(con, "person_education") and _exists(con, "stg_openreview_profiles"):
+    if table_exists(con, "person_education") and table_exists(con, "stg_openreview_profiles"):
         # older warehouses: rows whose source profile or ORCID record is marked test data
         parts.append("SELECT e.person_id FROM person_education e WHERE e.source_key IN ("
                      "SELECT requested_id FROM stg_openreview_profiles WHERE test_data "
                      "UNION SELECT profile_id FROM stg_openreview_profiles WHERE test_data AND profile_id IS NOT NULL "
                      "UNION SELECT orcid FROM stg_openreview_profiles WHERE test_data AND orcid IS NOT NULL)")
-    if _exists(con, "talent_records") and _has_column(con, "talent_records", "test_data"):
+    if table_exists(con, "talent_records") and _has_column(con, "talent_records", "test_data"):
         parts.append("SELECT person_id FROM talent_records WHERE test_data")
     if not parts:
         return "SELECT NULL::VARCHAR AS person_id WHERE false"
@@ -71,7 +62,7 @@ def test_rows_in_study_views(con: duckdb.DuckDBPyConnection) -> int:
     persons = test_persons_sql(con)
     total = 0
     for view in ("study_population", "study_person_shares"):  # fixed names: every study view reads these
-        if _exists(con, view):
+        if table_exists(con, view):
             total += _count(con, f"SELECT count(*) FROM {view} WHERE person_id IN ({persons})")  # noqa: S608
     return total
 
@@ -81,7 +72,7 @@ test_rows_in_study_views.__test__ = False  # a check, not a pytest test, whateve
 
 def education_from_non_degree_institutions(con: duckdb.DuckDBPyConnection) -> int:
     """Education countries in talent_records whose evidence entry is at a company (must be 0)."""
-    if not (_exists(con, "talent_records") and _exists(con, "institutions")):
+    if not (table_exists(con, "talent_records") and table_exists(con, "institutions")):
         return 0
     return sum(_count(con,
         f"""SELECT count(*) FROM talent_records t
@@ -93,8 +84,8 @@ def education_from_non_degree_institutions(con: duckdb.DuckDBPyConnection) -> in
 
 def undated_education_outside_observed_year(con: duckdb.DuckDBPyConnection) -> int:
     """Education countries from an undated profile entry used for a year other than the one it was read for."""
-    if not (_exists(con, "talent_records") and _exists(con, "stg_authorship_profiles")
-            and _exists(con, "authorship_persons")):
+    if not (table_exists(con, "talent_records") and table_exists(con, "stg_authorship_profiles")
+            and table_exists(con, "authorship_persons")):
         return 0
     observed = """SELECT ap.person_id, p.profile_id, max(ap.year) AS observed_year
                   FROM authorship_persons ap

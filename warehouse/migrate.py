@@ -12,6 +12,9 @@ from importlib import resources
 
 import duckdb
 
+from warehouse.sql import table_exists
+from warehouse.transaction import transaction
+
 MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 
@@ -37,10 +40,7 @@ def latest_version() -> int:
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
-    if not exists:
+    if not table_exists(con, "schema_version"):
         return 0
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
 
@@ -62,13 +62,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for migration in available_migrations():
         if migration.version in done:  # gaps are filled: migrations numbered by area may land out of order
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(migration.sql)
             con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [migration.version, migration.name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(migration.version)
     return applied

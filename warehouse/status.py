@@ -16,7 +16,11 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
+from warehouse.checks import Check, print_checks  # print_checks: imported from here by warehouse.cli
+from warehouse.export.check import export_check
 from warehouse.migrate import current_version
+
+__all__ = ["CHECKS", "Check", "Status", "check_exports", "collect_status", "print_checks", "print_status", "run_checks"]
 
 # Fields of talent_records whose coverage matters to the study (allow-list for the SQL below).
 TALENT_FIELDS: tuple[str, ...] = (
@@ -166,17 +170,6 @@ def print_status(status: Status, as_json: bool = False, console: Console | None 
 # ``talent status --check``: named checks an operator (or cron) runs after a load, build or export.
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
-    """One named check: the value measured, the target it must meet, and whether it does."""
-
-    name: str
-    value: object
-    target: str
-    ok: bool
-    detail: str = ""
-
-
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> object:
     return con.execute(sql).fetchone()[0]
 
@@ -299,18 +292,6 @@ def run_checks(con: duckdb.DuckDBPyConnection, warehouse_path: Path | None = Non
     return checks
 
 
-def print_checks(checks: list[Check], as_json: bool = False) -> None:
-    if as_json:
-        print(json.dumps([asdict(check) for check in checks], default=str))
-        return
-    for check in checks:
-        mark = "ok  " if check.ok else "FAIL"
-        detail = f"  ({check.detail})" if check.detail else ""
-        print(f"{mark} {check.name}: {check.value} (target {check.target}){detail}")
-    failed = sum(not check.ok for check in checks)
-    print(f"{len(checks) - failed} of {len(checks)} checks passed")
-
-
 def check_exports(con: duckdb.DuckDBPyConnection, exports: Path) -> list[Check]:
     """An export folder is whole: a readable contract, no staging leftovers, every table's files holding
     the rows the contract promises, the warehouse's schema version, and no talent record without its
@@ -344,7 +325,5 @@ def check_exports(con: duckdb.DuckDBPyConnection, exports: Path) -> list[Check]:
                      (SELECT person_id FROM read_parquet(?, hive_partitioning = true))""",
             [files["talent_records"], files["persons"]]).fetchone()[0]
         checks.append(Check("export_talent_records_without_person", orphans, "0", orphans == 0))
-    from warehouse.export_check import export_check  # imports Check from here: import inside, not at the top
-
     known = {check.name for check in checks}
     return checks + [check for check in export_check(exports) if check.name not in known]

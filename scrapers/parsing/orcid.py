@@ -44,9 +44,7 @@ def _organisation(node: object) -> dict[str, Any]:
     disambiguated = organisation.get("disambiguated-organization") or {}
     return {
         "name": clean_text(organisation.get("name")),
-        "city": clean_text(address.get("city")),
-        "region": clean_text(address.get("region")),
-        "country": clean_text(address.get("country")),
+        **{part: clean_text(address.get(part)) for part in ("city", "region", "country")},
         "disambiguated_id": clean_text(disambiguated.get("disambiguated-organization-identifier")),
         "disambiguation_source": clean_text(disambiguated.get("disambiguation-source")),
     }

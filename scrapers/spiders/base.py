@@ -55,9 +55,12 @@ class HarvestSpider(scrapy.Spider):
     """Base class: subclasses implement ``start()`` and parse callbacks."""
 
     default_conference = "neurips"
+    base_url: str | None = None  # ``-a base_url=…``: another host serving the same source (a mirror)
 
-    def __init__(self, conference: str | None = None, year: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, conference: str | None = None, year: str | None = None, base_url: str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.base_url = base_url
         self.target = ConferenceYear.from_args(conference, year, self.default_conference)
         self.arguments = {"conference": self.target.conference, "year": self.target.year, **kwargs}
         self.landed_keys: set[str] = set()  # filled by the landing pipeline when a crawl resumes
@@ -71,6 +74,11 @@ class HarvestSpider(scrapy.Spider):
         requests) ends with everything; the landing pipeline drops what was landed before.
         """
         return bool(self.landed_keys) or bool(getattr(self, "state", {}).get("crawl_id"))
+
+    def source_url(self, setting: str, default: str) -> str:
+        """Where the source is read: ``-a base_url=…``, else the named setting, else the public site (no
+        trailing slash)."""
+        return (self.base_url or self.settings.get(setting, default)).rstrip("/")
 
     def record_key(self, paper_id: str) -> str:
         return f"{self.target.conference}/{self.target.year}/{paper_id}"

@@ -15,25 +15,23 @@ SHA-256 and fetch time (added by the landing pipeline).
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Callable
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.utils.misc import load_object
 
+from scrapers.items import LandsAsIs
 from scrapers.parsing.homepage import about_links, homepage_url, is_html
-from scrapers.spiders.base import SpiderArgumentError
-from scrapers.spiders.openreview_profiles import IdListSpider, read_ids
+from scrapers.spiders.openreview_profiles import IdListSpider, landed_profiles, read_ids
 
 HOMEPAGE, LINKED = "homepage", "linked"
 
 
 @dataclass(slots=True)
-class HomepageRecord:
+class HomepageRecord(LandsAsIs):
     """The degrees one fetched page states, with where the page sits among its owner's pages."""
 
     page_url: str  # the URL answered (after redirects)
@@ -50,36 +48,21 @@ class HomepageRecord:
     def record_key(self) -> str:
         return self.page_url
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 def homepages_from_landing(folder: str) -> dict[str, list[str]]:
     """Homepage URL → profile ids (OpenReview ``homepage``; ORCID ``researcher_urls`` where landed)."""
-    root = Path(folder)
-    if not root.is_dir():
-        raise SpiderArgumentError(f"profiles_landing {folder!r} is not a folder")
     found: dict[str, list[str]] = {}
-    for path in sorted(root.rglob("*.jsonl")):
-        if path.name.endswith(".rejects.jsonl"):
+    for line, data in landed_profiles(folder):
+        if not isinstance(data, dict):
             continue
-        with path.open("rb") as handle:
-            for raw in handle:
-                try:
-                    line = json.loads(raw)
-                    data = line["data"]["data"]
-                except (ValueError, KeyError, TypeError):
-                    continue
-                if not isinstance(data, dict):
-                    continue
-                owner = str(data.get("profile_id") or data.get("orcid") or line.get("record_key") or "")
-                values = [data.get("homepage"), *(data.get("researcher_urls") or [])]
-                for value in values:
-                    url = homepage_url(value if isinstance(value, str) else None)
-                    if url:
-                        owners = found.setdefault(url, [])
-                        if owner and owner not in owners:
-                            owners.append(owner)
+        owner = str(data.get("profile_id") or data.get("orcid") or line.get("record_key") or "")
+        values = [data.get("homepage"), *(data.get("researcher_urls") or [])]
+        for value in values:
+            url = homepage_url(value if isinstance(value, str) else None)
+            if url:
+                owners = found.setdefault(url, [])
+                if owner and owner not in owners:
+                    owners.append(owner)
     return found
 
 
@@ -88,6 +71,8 @@ DEFAULT_EXTRACTOR = "etl.education.homepage_extract.extract_page_statements"
 
 class HomepagesSpider(IdListSpider):
     name = "homepages"
+    normalise_id = staticmethod(homepage_url)
+    invalid_id = "not an http(s) homepage URL without credentials"
     custom_settings = {
         "REDIRECT_MAX_TIMES": 3,  # http→https, a trailing slash, a moved site; more is a loop or a trap
         "HOMEPAGES_MAX_BYTES": 2 * 1024 * 1024,
@@ -104,12 +89,6 @@ class HomepagesSpider(IdListSpider):
         self.arguments.update({"urls_file": urls_file, "profiles_landing": profiles_landing})
         self.arguments.pop("ids_file", None)
         self._extractor: Callable[[str], list[dict[str, Any]]] | None = None
-
-    def validate_id(self, value: str) -> str:
-        url = homepage_url(value)
-        if url is None:
-            raise SpiderArgumentError(f"not an http(s) homepage URL without credentials: {value!r}")
-        return url
 
     @property
     def extractor(self) -> Callable[[str], list[dict[str, Any]]]:

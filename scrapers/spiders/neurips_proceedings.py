@@ -31,14 +31,8 @@ from scrapers.spiders.base import HarvestSpider
 class NeuripsProceedingsSpider(HarvestSpider):
     name = "neurips_proceedings"
 
-    def __init__(self, base_url: str | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.base_url = base_url
-
     def index_url(self) -> str:
-        base = (self.base_url or self.settings.get("PROCEEDINGS_BASE_URL", "https://proceedings.neurips.cc")).rstrip(
-            "/"
-        )
+        base = self.source_url("PROCEEDINGS_BASE_URL", "https://proceedings.neurips.cc")
         return f"{base}/paper_files/paper/{self.target.year}"
 
     async def start(self) -> AsyncIterator[Any]:

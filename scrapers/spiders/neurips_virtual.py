@@ -19,12 +19,8 @@ from scrapers.spiders.base import HarvestSpider
 class NeuripsVirtualSpider(HarvestSpider):
     name = "neurips_virtual"
 
-    def __init__(self, base_url: str | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.base_url = base_url
-
     def feed_url(self) -> str:
-        base = (self.base_url or self.settings.get("VIRTUAL_BASE_URL", "https://neurips.cc")).rstrip("/")
+        base = self.source_url("VIRTUAL_BASE_URL", "https://neurips.cc")
         target = self.target
         return f"{base}/static/virtual/data/{target.conference}-{target.year}-orals-posters.json"
 

@@ -28,24 +28,21 @@ class OpenReviewSpider(HarvestSpider):
     name = "openreview"
 
     def __init__(
-        self, venue: str = "NeurIPS.cc", api: str | None = None, base_url: str | None = None, **kwargs: Any
+        self, venue: str = "NeurIPS.cc", api: str | None = None, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
         self.venue = venue
         self.api = api or ("v2" if self.target.year >= V2_FROM_YEAR else "v1")
         if self.api not in ("v1", "v2"):
             raise SpiderArgumentError(f"api must be v1 or v2, got {api!r}")
-        self.base_url = base_url
         self._announced_notes = 0
         self._excluded_notes = 0
 
     @property
     def api_base(self) -> str:
         if self.api == "v2":
-            default = self.settings.get("OPENREVIEW_API_V2_URL", "https://api2.openreview.net")
-        else:
-            default = self.settings.get("OPENREVIEW_API_V1_URL", "https://api.openreview.net")
-        return (self.base_url or default).rstrip("/")
+            return self.source_url("OPENREVIEW_API_V2_URL", "https://api2.openreview.net")
+        return self.source_url("OPENREVIEW_API_V1_URL", "https://api.openreview.net")
 
     @property
     def page_size(self) -> int:

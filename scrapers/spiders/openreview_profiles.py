@@ -15,7 +15,7 @@ lands exactly one record, so absent profiles are counted, not lost.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -54,13 +54,36 @@ def read_ids(ids: str | None, ids_file: str | None) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+def landed_profiles(folder: str) -> Iterator[tuple[dict[str, Any], Any]]:
+    """(landing line, the profile's data) for each record landed under ``folder`` (``-a profiles_landing``):
+    every ``*.jsonl`` but rejects files, in path order; lines that are not landed records are passed over."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise SpiderArgumentError(f"profiles_landing {folder!r} is not a folder")
+    for path in sorted(root.rglob("*.jsonl")):
+        if path.name.endswith(".rejects.jsonl"):
+            continue
+        with path.open("rb") as handle:
+            for raw in handle:
+                try:
+                    line = json.loads(raw)
+                    data = line["data"]["data"]
+                except (ValueError, KeyError, TypeError):
+                    continue
+                yield line, data
+
+
 class IdListSpider(HarvestSpider):
     """A harvesting spider driven by a list of ids rather than a conference-year.
 
     Profiles belong to people, not to a conference-year, so the ConferenceYear validation of
     HarvestSpider is skipped; ``conference``/``year`` are accepted (orchestration passes them) and only
-    recorded. Landing, rejects and resume behaviour are HarvestSpider's.
+    recorded. Landing, rejects and resume behaviour are HarvestSpider's. A subclass names how an id is
+    normalised (``normalise_id``, None for an invalid one) and what an invalid one is (``invalid_id``).
     """
+
+    normalise_id: Callable[[str], str | None] = staticmethod(lambda value: value)
+    invalid_id = "not a valid id"
 
     def __init__(
         self,
@@ -84,7 +107,10 @@ class IdListSpider(HarvestSpider):
         self.landed_keys: set[str] = set()
 
     def validate_id(self, value: str) -> str:
-        return value
+        normalised = self.normalise_id(value)
+        if normalised is None:
+            raise SpiderArgumentError(f"{self.invalid_id}: {value!r}")
+        return normalised
 
     def pending_ids(self) -> list[str]:
         """Ids not landed yet (all of them, unless this run resumes a crawl)."""
@@ -111,7 +137,7 @@ class OpenReviewProfilesSpider(IdListSpider):
 
     @property
     def api_base(self) -> str:
-        return (self.base_url or self.settings.get("OPENREVIEW_API_V1_URL", "https://api.openreview.net")).rstrip("/")
+        return self.source_url("OPENREVIEW_API_V1_URL", "https://api.openreview.net")
 
     async def start(self) -> AsyncIterator[Any]:
         pending = self.pending_ids()

@@ -12,9 +12,7 @@ iD that no longer resolves is counted rather than lost.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import scrapy
@@ -25,34 +23,25 @@ from scrapers.parsing.common import ParseError
 from scrapers.parsing.orcid import SECTIONS, parse_orcid_record, parse_orcid_section
 from scrapers.parsing.profiles import STATUS_FOUND, STATUS_MISSING, absent_profile_data, normalise_orcid
 from scrapers.spiders.base import SpiderArgumentError
-from scrapers.spiders.openreview_profiles import IdListSpider
+from scrapers.spiders.openreview_profiles import IdListSpider, landed_profiles
 
 DEFAULT_ORCID_API_URL = "https://pub.orcid.org"
 
 
 def orcids_from_landing(folder: str) -> list[str]:
     """ORCID iDs found in landed OpenReview profile records (every ``*.jsonl`` under ``folder``)."""
-    root = Path(folder)
-    if not root.is_dir():
-        raise SpiderArgumentError(f"profiles_landing {folder!r} is not a folder")
     found: list[str] = []
-    for path in sorted(root.rglob("*.jsonl")):
-        if path.name.endswith(".rejects.jsonl"):
-            continue
-        with path.open("rb") as handle:
-            for raw in handle:
-                try:
-                    data = json.loads(raw)["data"]["data"]
-                except (ValueError, KeyError, TypeError):
-                    continue
-                orcid = normalise_orcid(data.get("orcid")) if isinstance(data, dict) else None
-                if orcid:
-                    found.append(orcid)
+    for _line, data in landed_profiles(folder):
+        orcid = normalise_orcid(data.get("orcid")) if isinstance(data, dict) else None
+        if orcid:
+            found.append(orcid)
     return list(dict.fromkeys(found))
 
 
 class OrcidSpider(IdListSpider):
     name = "orcid"
+    normalise_id = staticmethod(normalise_orcid)
+    invalid_id = "not a valid ORCID iD (format or check digit)"
 
     def __init__(
         self,
@@ -72,15 +61,9 @@ class OrcidSpider(IdListSpider):
         self.sections = wanted
         self.base_url = base_url
 
-    def validate_id(self, value: str) -> str:
-        orcid = normalise_orcid(value)
-        if orcid is None:
-            raise SpiderArgumentError(f"not a valid ORCID iD (format or check digit): {value!r}")
-        return orcid
-
     @property
     def api_base(self) -> str:
-        return (self.base_url or self.settings.get("ORCID_API_URL", DEFAULT_ORCID_API_URL)).rstrip("/")
+        return self.source_url("ORCID_API_URL", DEFAULT_ORCID_API_URL)
 
     def _request(self, orcid: str, endpoint: str, partial: dict[str, Any]) -> scrapy.Request:
         return scrapy.Request(

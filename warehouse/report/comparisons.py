@@ -9,10 +9,11 @@ the automatic pipeline's measured bias. Without a reviewed sample the report say
 
 from __future__ import annotations
 
-from warehouse.report.data import TRACK, objects, rows_of
+from warehouse.report.data import TRACK, rows_of
 from warehouse.report.figures import Context, figure
 from warehouse.report.svg import anchor_chart
 from warehouse.report.text import esc, share_text, share_with_interval, small_n_reason
+from warehouse.sql import table_exists
 
 MEASURES = {"work_country": "work country", "origin_country": "origin (undergraduate)"}
 SHORT_MEASURES = {"work_country": "work", "origin_country": "origin"}
@@ -20,8 +21,7 @@ SHORT_MEASURES = {"work_country": "work", "origin_country": "origin"}
 
 def macropolo_section(ctx: Context) -> str:
     title = "MacroPolo's published figures beside ours"
-    present = objects(ctx.con)
-    if "macropolo_comparison" not in present:
+    if not table_exists(ctx.con, "macropolo_comparison"):
         return figure(title, "<p>The comparison view (macropolo_comparison) is not built in this warehouse.</p>",
                       "n = 0, coverage –", "macropolo")
     rows = rows_of(ctx.con, "SELECT * FROM macropolo_comparison ORDER BY year, measure DESC, "
@@ -48,7 +48,7 @@ def macropolo_section(ctx: Context) -> str:
              "<th>Ours (Wilson 95% CI)</th><th>Ours − published (points)</th><th>Published inside our CI</th>"
              "<th>n, n_known (coverage)</th><th>Source</th></tr></thead><tbody>" + "".join(lines) + "</tbody></table>")
     chart = anchor_chart(points, label_px=200) if points else ""
-    definitions = definitions_table(ctx) if "macropolo_definitions" in present else ""
+    definitions = definitions_table(ctx) if table_exists(ctx.con, "macropolo_definitions") else ""
     bases = {(r["year"], r["measure"]): r for r in rows if r["n"] is not None}
     base_text = "; ".join(f"{y} {SHORT_MEASURES.get(m, m)}: n = {r['n']}, n_known = {r['n_known']}, coverage "
                           f"{share_text(r['coverage'])}" for (y, m), r in sorted(bases.items()))
@@ -78,7 +78,7 @@ def review_section(ctx: Context) -> str:
            "stratified random sample (tier × track) and writes its worksheet; fill the reviewer columns and load it "
            "with <code>talent review import review/&lt;sample&gt;.csv --reviewer NAME</code>.")
     rows: list[dict] = []
-    if "review_estimates" in objects(ctx.con):
+    if table_exists(ctx.con, "review_estimates"):
         from warehouse.review import review_estimate_rows
 
         rows = [r for r in review_estimate_rows(ctx.con, ctx.conference, ctx.year) if r["track"] == TRACK]

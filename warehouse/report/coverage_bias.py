@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from warehouse.report.data import TRACK, objects, rows_of, wilson
+from warehouse.report.data import TRACK, rows_of, wilson
 from warehouse.report.text import esc, share_text, share_with_interval
+from warehouse.sql import table_exists
 
 FIELDS = {"origin_country": "origin (undergraduate) country", "grad_country": "graduate-school country",
           "work_country": "work country"}
@@ -52,7 +53,7 @@ class Comparison:
 
 def person_rows(con, conference: str, year: int) -> list[dict]:
     """Every person of the conference-year (all tracks) with what we know of everyone."""
-    has_sector = "talent_records" in objects(con) and bool(con.execute(
+    has_sector = table_exists(con, "talent_records") and bool(con.execute(
         "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'talent_records' AND column_name = 'sector'"
     ).fetchall()[0][0])
     sector = ("(SELECT person_id, min(sector) AS sector FROM talent_records WHERE conference = $c AND year = $y "

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from warehouse.estimates import Interval, min_n, wilson_interval
+from warehouse.sql import table_exists
 
 TRACK = "main"  # the track every figure shows; the all-tracks n is printed beside it
 
@@ -33,19 +34,13 @@ def rows_of(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def objects(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {name for (name,) in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
-        "UNION SELECT view_name FROM duckdb_views() WHERE schema_name = 'main'").fetchall()}
-
-
 def has_study_views(con: duckdb.DuckDBPyConnection) -> bool:
-    return "study_outside_origin" in objects(con)
+    return table_exists(con, "study_outside_origin")
 
 
 def study_min_n(con: duckdb.DuckDBPyConnection) -> int:
     """The minimum n this warehouse was built with (``study_settings``), else the current setting."""
-    if "study_settings" in objects(con):
+    if table_exists(con, "study_settings"):
         rows = con.execute("SELECT value FROM study_settings WHERE name = 'min_n'").fetchall()
         if rows:
             return int(rows[0][0])
@@ -92,7 +87,7 @@ ORDER BY s.conference, s.year
 def conference_years(con: duckdb.DuckDBPyConnection) -> ConferenceYears:
     every = [tuple(r) for r in con.execute(
         "SELECT DISTINCT conference, year FROM study_population ORDER BY conference, year").fetchall()]
-    if not {"stg_primary_sources", "core_papers", "raw_crawls"} <= objects(con):
+    if not all(table_exists(con, name) for name in ("stg_primary_sources", "core_papers", "raw_crawls")):
         return ConferenceYears(every, list(every), {}, "every conference-year with persons (this warehouse has "
                                                        "no primary-source tables to check completeness)")
     facts = {(r["conference"], r["year"]): r for r in rows_of(con, COMPLETENESS_SQL)}

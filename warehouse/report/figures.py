@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from warehouse.report.data import TRACK, ConferenceYears, objects, rows_of, wilson
+from warehouse.report.data import TRACK, ConferenceYears, rows_of, wilson
 from warehouse.report.sankey import sankey_chart
 from warehouse.report.svg import PALETTE, Bar, colour_map, grouped_bar_chart, hbar_chart, line_chart
 from warehouse.report.text import esc, institution_label, share_text, share_with_interval, small_n_reason
+from warehouse.sql import table_exists
 
 TIER_COLOURS = {"all": "#1e3a8a", "oral": "#dc2626", "spotlight": "#ea580c", "poster": "#0891b2"}
 TIER_ORDER = ("all", "oral", "spotlight", "poster")
@@ -86,7 +87,7 @@ def tier_shares_section(ctx: Context, view: str, dimension: str, title: str, key
 
 def fractional_table(ctx: Context, dimension: str, whole_rows: list[dict]) -> str:
     """Whole and fractional shares (tier all) side by side, each with its interval."""
-    if "fractional_share_intervals" not in objects(ctx.con) or not whole_rows:
+    if not table_exists(ctx.con, "fractional_share_intervals") or not whole_rows:
         return ""
     boot = {r["value"]: r for r in rows_of(ctx.con, """
         SELECT value, share_fractional, share_fractional_low, share_fractional_high, n_known_fractional, small_n

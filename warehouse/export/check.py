@@ -21,8 +21,8 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from warehouse.export_store import CONTRACT_NAME, MARKER_NAME, POINTER_NAME, STAGING_PREFIX
-from warehouse.status import Check
+from warehouse.checks import Check
+from warehouse.export.store import CONTRACT_NAME, MARKER_NAME, POINTER_NAME, STAGING_PREFIX
 
 
 def _rows(files: list[Path]) -> int:

@@ -44,7 +44,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("warehouse.export_store")  # the name operators' log filters know
 
 MANIFEST_NAME = ".talent-export.json"
 MANIFEST_KIND = "talent-export"
