@@ -35,8 +35,6 @@ KNOWN_UNTIL_MERGE: set[tuple[str, str]] = {
     # stage_table (moving to warehouse) reads the bundled careers; it should import
     # etl.people.career_snapshots.bundled_histories instead
     ("etl.people.stage_table", "mirror.career_history"),
-    # status imports export_check inside a function, export_check imports status.Check: warehouse's
-    ("warehouse.status", "warehouse.export_check"),
 }
 
 Edge = tuple[str, str]

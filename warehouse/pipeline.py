@@ -25,7 +25,7 @@ from warehouse.migrate import migrate
 
 if TYPE_CHECKING:
     from etl.registry.model import Registry
-    from warehouse.status import Check
+    from warehouse.checks import Check
 
 
 def open_for_write(path: Path) -> duckdb.DuckDBPyConnection:

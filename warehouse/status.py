@@ -16,11 +16,11 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from warehouse.checks import Check, print_checks  # print_checks: imported from here by warehouse.cli
+from warehouse.checks import Check
 from warehouse.export.check import export_check
 from warehouse.migrate import current_version
 
-__all__ = ["CHECKS", "Check", "Status", "check_exports", "collect_status", "print_checks", "print_status", "run_checks"]
+__all__ = ["CHECKS", "Check", "Status", "check_exports", "collect_status", "print_status", "run_checks"]
 
 # Fields of talent_records whose coverage matters to the study (allow-list for the SQL below).
 TALENT_FIELDS: tuple[str, ...] = (

@@ -35,8 +35,8 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_status_check(args: argparse.Namespace) -> int:
     """``talent status --check``: 0 when every named check passes, 1 when one fails."""
+    from warehouse.checks import print_checks
     from warehouse.pipeline import check_warehouse
-    from warehouse.status import print_checks
 
     checks = check_warehouse(args.warehouse, args.exports)
     print_checks(checks, as_json=args.json)
