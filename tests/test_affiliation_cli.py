@@ -11,8 +11,8 @@ import pytest
 from etl.affiliations import cli as affiliations_cli
 from etl.affiliations.csv_io import OUT_COLUMNS, resolve_csv
 from etl.affiliations.resolver import load_resolver
-from etl.affiliations.warehouse import resolve_authorship_affiliations
 from etl.registry import cli as registry_cli
+from warehouse.models.core.authorship_affiliations import resolve_authorship_affiliations
 
 
 @pytest.fixture(scope="module")

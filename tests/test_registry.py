@@ -7,10 +7,11 @@ import zipfile
 import duckdb
 import pytest
 
-from etl.registry import load_registry, write_registry_tables
+from etl.registry import load_registry
 from etl.registry.build import own_id, split_country_suffix, tld_country
 from etl.registry.paths import REGISTRY_DATA_DIR
 from etl.registry.ror_dump import read_dump
+from warehouse.models.core.institutions import write_registry_tables
 
 
 @pytest.fixture(scope="module")

@@ -68,8 +68,8 @@ class BuildContext:
 
     @cached_property
     def registry(self) -> Registry:
-        from etl.registry.store import load_or_build
-        return load_or_build(self.registry_dir)
+        from etl.registry.store import load_registry
+        return load_registry(self.registry_dir)  # the resolver's own registry when the directory is the default
 
     @cached_property
     def resolver(self) -> AffiliationResolver:
