@@ -73,8 +73,10 @@ class BuildContext:
 
     @cached_property
     def resolver(self) -> AffiliationResolver:
-        from etl.affiliations.resolver import load_resolver
-        return load_resolver()
+        from etl.affiliations.resolver import AffiliationResolver, load_index, load_resolver
+        if self.registry_dir == REGISTRY_DIR:
+            return load_resolver()  # the process-wide one over the same (default) registry: loaded once
+        return AffiliationResolver(self.registry, load_index(self.registry))
 
     @cached_property
     def people_model(self) -> Model:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 
 from warehouse.model_files import Model, ModelObject
-from warehouse.sql import identifier, sql_literal
+from warehouse.sql import identifier, sql_literal, table_exists
 
 SAMPLE = 5
 
@@ -43,9 +43,17 @@ def apply_comments(con: duckdb.DuckDBPyConnection, model: Model) -> None:
     for obj in model.objects:
         name = identifier(obj.name)
         kind = _macro_kind(con, name) if obj.kind == "macro" else obj.kind.upper()
-        con.execute(f"COMMENT ON {kind} {name} IS {sql_literal(obj.description)}")
+        try:
+            con.execute(f"COMMENT ON {kind} {name} IS {sql_literal(obj.description)}")
+        except duckdb.CatalogException as exc:
+            raise ModelCheckError(model.stem, obj.name, f"{obj.kind} created ({exc})", []) from exc
         for column in obj.columns:
-            con.execute(f"COMMENT ON COLUMN {name}.{identifier(column.name)} IS {sql_literal(column.description)}")
+            try:
+                con.execute(f"COMMENT ON COLUMN {name}.{identifier(column.name)} IS "
+                            f"{sql_literal(column.description)}")
+            except duckdb.BinderException as exc:
+                raise ModelCheckError(model.stem, obj.name, f"documented column exists ({exc})",
+                                      [(column.name,)]) from exc
 
 
 def actual_columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
@@ -55,6 +63,9 @@ def actual_columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
 
 
 def _check_columns(con: duckdb.DuckDBPyConnection, model: Model, obj: ModelObject) -> None:
+    if not table_exists(con, obj.name, views=obj.kind == "view") or (
+            obj.kind == "view" and table_exists(con, obj.name, views=False)):
+        raise ModelCheckError(model.stem, obj.name, f"is a {obj.kind}", [])
     documented = {column.name for column in obj.columns}
     undocumented = [column for column in actual_columns(con, obj.name) if column not in documented]
     if undocumented:
@@ -80,7 +91,8 @@ def _check_not_null(con: duckdb.DuckDBPyConnection, model: Model, obj: ModelObje
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, model: Model, tally: CheckTally) -> None:
-    """Every column documented, grain unique, not_null columns filled; raises on the first failure."""
+    """The object is of its declared kind with every column documented, grain unique, not_null columns filled;
+    raises on the first failure."""
     for obj in model.objects:
         if obj.kind == "macro":
             continue
