@@ -58,7 +58,7 @@ def package_versions() -> dict[str, str | None]:
 
 
 def row_counts(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, int]:
-    return {name: con.execute(f"SELECT count(*) FROM {identifier(name)}").fetchone()[0]  # noqa: S608
+    return {name: con.execute(f"SELECT count(*) FROM {identifier(name)}").fetchall()[0][0]  # noqa: S608
             for name in names if table_exists(con, name)}
 
 

@@ -81,13 +81,18 @@ def _check_grain(con: duckdb.DuckDBPyConnection, model: Model, obj: ModelObject)
         raise ModelCheckError(model.stem, obj.name, f"grain unique ({', '.join(obj.grain)})", duplicates)
 
 
-def _check_not_null(con: duckdb.DuckDBPyConnection, model: Model, obj: ModelObject, column: str) -> None:
-    keys = ", ".join(identifier(name) for name in obj.grain or [c.name for c in obj.columns])
-    nulls = con.execute(
-        f"SELECT {keys} FROM {identifier(obj.name)} WHERE {identifier(column)} IS NULL "  # noqa: S608
-        f"ORDER BY ALL LIMIT {SAMPLE}").fetchall()
-    if nulls:
-        raise ModelCheckError(model.stem, obj.name, f"not_null ({column})", nulls)
+def _check_not_null(con: duckdb.DuckDBPyConnection, model: Model, obj: ModelObject, columns: list[str]) -> None:
+    """All not_null columns of an object in one scan (a view is evaluated once, not once per column)."""
+    counts = con.execute("SELECT " + ", ".join(  # noqa: S608 - identifiers checked
+        f"count(*) FILTER (WHERE {identifier(column)} IS NULL)" for column in columns)
+        + f" FROM {identifier(obj.name)}").fetchall()[0]
+    failing = [column for column, n in zip(columns, counts, strict=True) if n]
+    if failing:
+        keys = ", ".join(identifier(name) for name in obj.grain or [c.name for c in obj.columns])
+        nulls = con.execute(
+            f"SELECT {keys} FROM {identifier(obj.name)} WHERE {identifier(failing[0])} IS NULL "  # noqa: S608
+            f"ORDER BY ALL LIMIT {SAMPLE}").fetchall()
+        raise ModelCheckError(model.stem, obj.name, f"not_null ({failing[0]})", nulls)
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, model: Model, tally: CheckTally) -> None:
@@ -99,9 +104,12 @@ def run_checks(con: duckdb.DuckDBPyConnection, model: Model, tally: CheckTally) 
         checks = [lambda o=obj: _check_columns(con, model, o)]
         if obj.grain:
             checks.append(lambda o=obj: _check_grain(con, model, o))
-        checks += [lambda o=obj, c=column.name: _check_not_null(con, model, o, c)
-                   for column in obj.columns if "not_null" in column.tests]
         for check in checks:
             tally.run += 1
             check()
             tally.passed += 1
+        not_null = [column.name for column in obj.columns if "not_null" in column.tests]
+        if not_null:
+            tally.run += len(not_null)
+            _check_not_null(con, model, obj, not_null)
+            tally.passed += len(not_null)
