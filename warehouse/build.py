@@ -41,23 +41,9 @@ class BuildReport:
     checks: CheckTally = field(default_factory=CheckTally)  # model checks run and passed
 
 
-def legacy_model_names() -> list[str]:
-    """Old-style ``NNN_name.{sql,py}`` files still at the top of ``models/`` (run after the folder models,
-    in file-name order) while the marts are converted to model files."""
-    return sorted(path.name for path in MODELS_DIR.iterdir()
-                  if path.name[:3].isdigit() and path.suffix in (".sql", ".py"))
-
-
 def model_names() -> list[str]:
-    """Every model in build order: folder model stems, then any legacy file names."""
-    return [model.stem for model in discover()] + legacy_model_names()
-
-
-def _run_legacy(con: duckdb.DuckDBPyConnection, name: str, report: BuildReport) -> None:
-    if name.endswith(".sql"):
-        con.execute((MODELS_DIR / name).read_text(encoding="utf-8"))
-    else:
-        importlib.import_module(f"warehouse.models.{name.removesuffix('.py')}").run(con, report)
+    """Every model's stem, in build order."""
+    return [model.stem for model in discover()]
 
 
 def execute_model(con: duckdb.DuckDBPyConnection, model: Model, ctx: BuildContext, report: BuildReport) -> None:
@@ -72,15 +58,12 @@ def execute_model(con: duckdb.DuckDBPyConnection, model: Model, ctx: BuildContex
 
 def run_model(con: duckdb.DuckDBPyConnection, name: str, report: BuildReport,
               ctx: BuildContext | None = None) -> None:
-    """Run one model by stem (or a legacy file name), timed into ``report.seconds_by_model``."""
+    """Run one model by stem (its comments and checks included), timed into ``report.seconds_by_model``."""
     started = time.perf_counter()
-    if name[:3].isdigit():
-        _run_legacy(con, name, report)
-    else:
-        by_stem = {model.stem: model for model in discover()}
-        if name not in by_stem:
-            raise KeyError(f"no model {name!r} under {MODELS_DIR}")
-        execute_model(con, by_stem[name], ctx or BuildContext.from_environment(), report)
+    by_stem = {model.stem: model for model in discover()}
+    if name not in by_stem:
+        raise KeyError(f"no model {name!r} under {MODELS_DIR}")
+    execute_model(con, by_stem[name], ctx or BuildContext.from_environment(), report)
     report.seconds_by_model[name] = time.perf_counter() - started
 
 
@@ -119,12 +102,9 @@ def build(con: duckdb.DuckDBPyConnection, ctx: BuildContext | None = None) -> Bu
     models = discover()
     for model in models:
         logger.debug("building %s", model.stem)
-        run_model_started = time.perf_counter()
+        model_started = time.perf_counter()
         execute_model(con, model, ctx, report)
-        report.seconds_by_model[model.stem] = time.perf_counter() - run_model_started
-    for name in legacy_model_names():
-        logger.debug("building %s (legacy model file)", name)
-        run_model(con, name, report, ctx)
+        report.seconds_by_model[model.stem] = time.perf_counter() - model_started
     after = papers_per_year(con)
     report.warnings += paper_drops(before, after)
     for warning in report.warnings:
