@@ -143,14 +143,15 @@ def main(argv: list[str] | None = None) -> int:
     old_con = duckdb.connect(str(args.old), read_only=True)
     new_con = duckdb.connect(str(args.new), read_only=True)
     in_old, in_new = objects_of(old_con), objects_of(new_con)
+    absent: list[str] = []
     if args.objects:
         names = [name.strip() for name in args.objects.split(",") if name.strip()]
     else:
         names = sorted(name for name in in_old & in_new if args.all or DEFAULT_PATTERN.search(name))
         absent = sorted(name for name in in_old ^ in_new if args.all or DEFAULT_PATTERN.search(name))
-        for name in absent:
+        for name in absent:  # an object only one file has is a difference
             print(f"{name}: only in {'old' if name in in_old else 'new'}")
-    failures = 0
+    failures, noisy = 0, 0
     width = max((len(name) for name in names), default=10)
     print(f"{'object':<{width}}  {'rows old':>10}  {'rows new':>10}  identical")
     for name in names:
@@ -163,16 +164,18 @@ def main(argv: list[str] | None = None) -> int:
         if result.exact:
             verdict = "yes"
         elif result.identical:
+            noisy += 1
             verdict = "yes (float rounding, " + ", ".join(
                 f"max |diff| {c} = {v:.2g}" for c, v in result.max_abs_difference.items() if v) + ")"
         else:
+            failures += 1
             verdict = f"no ({result.detail()})"
         print(f"{name:<{width}}  {result.rows_old:>10,}  {result.rows_new:>10,}  {verdict}")
-        failures += not result.identical
-    if not args.objects and absent:
+    if not args.objects:
         failures += len(absent)
-    print(f"{len(names) - failures if failures <= len(names) else 0} of {len(names)} identical" if failures
-          else f"all {len(names)} identical")
+    rounding = f" ({noisy} within float rounding, tolerance {args.tolerance:g})" if noisy else ""
+    print(f"{failures} difference(s) among {len(names)} object(s)" if failures
+          else f"all {len(names)} identical{rounding}")
     return 1 if failures else 0
 
 
