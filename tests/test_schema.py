@@ -18,6 +18,8 @@ from warehouse.migrate import available_migrations, current_version, latest_vers
 from warehouse.model_checks import actual_columns
 from warehouse.model_files import discover
 
+from .test_study_views import INPUT_DDL
+
 # Objects DuckDB or a session makes that no one can comment: none so far besides temporary ones.
 ALLOWED_UNDOCUMENTED: frozenset[str] = frozenset()
 
@@ -49,6 +51,21 @@ def undocumented(con: duckdb.DuckDBPyConnection) -> list[str]:
         ).fetchall()
     ]
     return [item for item in found if item.split()[1].split(".")[0] not in ALLOWED_UNDOCUMENTED]
+
+
+def add_missing_study_inputs(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Create (empty) the people/affiliation tables the build has not made yet, in their documented shape."""
+    existing = {name for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() UNION SELECT view_name FROM duckdb_views()").fetchall()}
+    created = []
+    for statement in INPUT_DDL.split(";"):
+        if not statement.strip():
+            continue
+        name = statement.split("TABLE", 1)[1].split("(", 1)[0].strip()
+        if name not in existing:
+            con.execute(statement)
+            created.append(name)
+    return created
 
 
 def explain(gaps: list[str]) -> str:
