@@ -9,7 +9,7 @@ Every stage runs in its own child process, so its peak memory (the child's VmHWM
 * load — landing file → raw tables (``warehouse.load``);
 * build — staging, core tables and views (``warehouse.build``);
 * resolve_people — ``etl.people.resolve_records`` over every authorship;
-* resolve_affiliations — ``etl.affiliations.warehouse.resolve_authorship_affiliations``.
+* resolve_affiliations — ``warehouse.models.core.authorship_affiliations.resolve_authorship_affiliations``.
 
 The growth exponent per stage is the least-squares slope of log(seconds) on log(authorships): 1 is
 linear, 2 quadratic; n log n over 1×–100× shows as about 1.1. The same slope of person resolution's
@@ -75,7 +75,7 @@ def _stage(name: str, warehouse: Path, landing: Path) -> dict[str, Any]:
             extra = {"rows": len(rows), "candidate_pairs": report.candidate_pairs, "persons": report.persons}
         elif name == "resolve_affiliations":
             from etl.affiliations.resolver import load_resolver
-            from etl.affiliations.warehouse import resolve_authorship_affiliations
+            from warehouse.models.core.authorship_affiliations import resolve_authorship_affiliations
 
             resolver = load_resolver()
             started = time.perf_counter()  # the registry load is a constant, not growth

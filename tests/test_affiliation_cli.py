@@ -10,10 +10,10 @@ import pytest
 
 from etl.affiliations.csv_io import OUT_COLUMNS, resolve_csv
 from etl.affiliations.resolver import load_resolver
-from etl.affiliations.warehouse import resolve_authorship_affiliations
 from talent.commands import affiliations as affiliations_commands
 from talent.commands import eval as eval_commands
 from talent.commands import registry as registry_commands
+from warehouse.models.core.authorship_affiliations import resolve_authorship_affiliations
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 
 import pytest
 
+from etl.affiliations.authorship_rows import settle_sites
 from etl.affiliations.resolver import load_resolver
-from etl.affiliations.warehouse import settle_sites
 
 
 @pytest.fixture(scope="module")

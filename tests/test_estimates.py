@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from warehouse import estimates
+from warehouse.build import BuildReport
 from warehouse.estimates import (
     below_min_n,
     bootstrap_share_intervals,
@@ -24,6 +25,8 @@ from warehouse.estimates import (
     stratified_share,
     wilson_interval,
 )
+
+from .marts_models import run_marts
 
 Z95 = 1.959963984540054  # standard-normal 97.5% quantile
 
@@ -70,10 +73,11 @@ def test_wilson_edges_and_bad_input():
 
 def test_wilson_sql_macros_agree_with_python(tmp_path):
     """The SQL macros the study views call give the same bounds as the Python function."""
-    from warehouse.build import BuildReport, run_model
-
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    run_model(con, "068_estimate_macros.py", BuildReport())
+    run_marts(con, "estimate_macros")
+    # the macros' constants are Python's z and z² to the last bit (estimate_macros.sql writes them out)
+    z, z2 = con.execute("SELECT interval_z(), interval_z_squared()").fetchone()
+    assert (float(z), float(z2)) == (estimates.z_value(), estimates.z_value() ** 2)
     for successes, n, low, high in PUBLISHED_WILSON:
         sql_low, sql_high, small = con.execute(
             "SELECT wilson_low(?, ?), wilson_high(?, ?), below_min_n(?)", [successes, n, successes, n, n]
@@ -102,11 +106,9 @@ def test_min_n_setting(monkeypatch):
 
 
 def test_min_n_setting_reaches_the_sql_flag(tmp_path, monkeypatch):
-    from warehouse.build import BuildReport, run_model
-
     monkeypatch.setenv(estimates.MIN_N_ENV, "5")
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    run_model(con, "068_estimate_macros.py", BuildReport())
+    run_marts(con, "estimate_macros")
     assert con.execute("SELECT below_min_n(4), below_min_n(5), study_min_n()").fetchone() == (True, False, 5)
 
 
@@ -247,8 +249,6 @@ def test_stratified_estimator_is_unbiased_and_covers_95_percent():
 
 def test_fractional_share_intervals_table(tmp_path):
     """The build's bootstrap table: one row per group and value, share = the mean of persons' shares, seeded."""
-    from warehouse.build import BuildReport, run_model
-
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     con.execute("CREATE TABLE pop (conference VARCHAR, year INTEGER, track VARCHAR, tier VARCHAR, person_id VARCHAR)")
     con.execute("CREATE TABLE shares (conference VARCHAR, year INTEGER, person_id VARCHAR, dimension VARCHAR, "
@@ -262,7 +262,7 @@ def test_fractional_share_intervals_table(tmp_path):
     con.execute("CREATE VIEW study_population AS SELECT * FROM pop")
     con.execute("CREATE VIEW study_person_shares AS SELECT * FROM shares")
     report = BuildReport()
-    run_model(con, "077_fractional_share_intervals.py", report)
+    run_marts(con, "fractional_share_intervals", report=report)
     query = ("SELECT value, n_known_fractional, share_fractional, share_fractional_low, share_fractional_high, "
              "small_n FROM fractional_share_intervals ORDER BY value")
     rows = con.execute(query).fetchall()
@@ -271,5 +271,5 @@ def test_fractional_share_intervals_table(tmp_path):
     assert us[1] == 60 and us[2] == pytest.approx((30 + 10) / 60) and gb[2] == pytest.approx((10 + 10) / 60)
     assert us[3] < us[2] < us[4] and gb[3] < gb[2] < gb[4]
     assert us[3] == pytest.approx(1 - gb[4]) and us[5] is False
-    run_model(con, "077_fractional_share_intervals.py", BuildReport())
+    run_marts(con, "fractional_share_intervals")
     assert con.execute(query).fetchall() == rows  # seeded: a rebuild gives the same bounds

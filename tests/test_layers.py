@@ -28,15 +28,6 @@ ALLOWED = {
     "mirror": {"scrapers", "etl"},
 }
 
-# Edges (importer, imported) that only go when other branches of issue #13 land: each sits in, or exists
-# only for, a file another helper owns. The integrator removes this set at merge; the tests then hold
-# with no exception. Nothing else may be added here.
-KNOWN_UNTIL_MERGE: set[tuple[str, str]] = {
-    # stage_table (moving to warehouse) reads the bundled careers; it should import
-    # etl.people.career_snapshots.bundled_histories instead
-    ("etl.people.stage_table", "mirror.career_history"),
-}
-
 Edge = tuple[str, str]
 
 
@@ -96,8 +87,6 @@ def import_graph() -> tuple[dict[str, set[str]], dict[Edge, str]]:
     where: dict[Edge, str] = {}
     for module, path in modules.items():
         for target, line in imported_modules(module, path, modules):
-            if (module, target) in KNOWN_UNTIL_MERGE:
-                continue
             graph[module].add(target)
             where.setdefault((module, target), f"{path.relative_to(REPO_ROOT)}:{line}")
     return graph, where
@@ -225,14 +214,6 @@ def test_no_import_cycles_between_packages() -> None:
     graph, where = import_graph()
     cycles = package_cycles(graph, where)
     assert not cycles, "import loops between packages:\n" + "\n".join(cycles)
-
-
-def test_known_until_merge_edges_still_exist() -> None:
-    """An allow-listed edge that no longer exists is stale: drop it so the list only shrinks."""
-    modules = module_files()
-    present = {(module, target) for module, path in modules.items()
-               for target, _ in imported_modules(module, path, modules)}
-    assert not KNOWN_UNTIL_MERGE - present, f"stale KNOWN_UNTIL_MERGE entries: {sorted(KNOWN_UNTIL_MERGE - present)}"
 
 
 if __name__ == "__main__":

@@ -7,15 +7,16 @@ The study_population here is a small table of fictional persons (ids F…), neve
 from __future__ import annotations
 
 import csv
-import importlib
 import math
 
 import duckdb
 import pytest
 
-from warehouse.build import BuildReport, run_model
+from warehouse.build import BuildReport
+from warehouse.model_files import discover
+from warehouse.models.marts import macropolo_anchors as anchors
 
-anchors = importlib.import_module("warehouse.models.075_macropolo_anchors")
+from .marts_models import run_marts
 
 EXPECTED = {  # the figures issue 12 lists: (year, measure, region) -> percent
     (2019, "work_country", "US"): 59, (2019, "work_country", "CN"): 11, (2019, "work_country", "EUROPE"): 10,
@@ -70,10 +71,8 @@ def wilson(k: int, n: int) -> tuple[float, float]:
 def test_comparison_view_puts_our_interval_beside_each_anchor(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     make_population(con)
-    report = BuildReport()
-    run_model(con, "068_estimate_macros.py", report)
-    run_model(con, "075_macropolo_anchors.py", report)
-    assert report.notes["macropolo"] == {"anchors": 11, "comparison_view": True}
+    report = run_marts(con, "macropolo_comparison")
+    assert report.notes["macropolo"] == {"anchors": 11}
     rows = {r[0]: r for r in con.execute(
         "SELECT anchor_id, n, n_known, n_persons, share, share_low, share_high, small_n, difference, "
         "published_share, published_within_interval, track FROM macropolo_comparison").fetchall()}
@@ -97,8 +96,7 @@ def test_comparison_view_puts_our_interval_beside_each_anchor(tmp_path):
 def test_europe_sums_its_member_countries(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     make_population(con)
-    run_model(con, "068_estimate_macros.py", BuildReport())
-    run_model(con, "075_macropolo_anchors.py", BuildReport())
+    run_marts(con, "macropolo_comparison")
     con.execute("UPDATE macropolo_anchors SET conference_year = 2022 WHERE anchor_id = 'mp2019-work-EUROPE'")
     con.execute("UPDATE macropolo_anchors SET conference_year = 2022 WHERE anchor_id = 'mp2019-work-GB'")
     europe = con.execute("SELECT n_persons, share FROM macropolo_comparison "
@@ -111,10 +109,11 @@ def test_europe_sums_its_member_countries(tmp_path):
     assert len(members) == 31 and "GB" not in members and {"DE", "FR", "CH"} <= members
 
 
-def test_comparison_is_skipped_without_study_population(tmp_path):
+def test_anchors_load_without_study_data_and_the_comparison_follows_the_population(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     report = BuildReport()
-    run_model(con, "068_estimate_macros.py", report)
-    run_model(con, "075_macropolo_anchors.py", report)
-    assert report.notes["macropolo"]["comparison_view"] is False
+    run_marts(con, "macropolo_anchors", report=report)
+    assert report.notes["macropolo"] == {"anchors": 11}
     assert con.execute("SELECT count(*) FROM macropolo_anchors").fetchone() == (11,)
+    order = [model.stem for model in discover()]
+    assert order.index("study_population") < order.index("macropolo_comparison")

@@ -27,11 +27,11 @@ from etl.people.history import (
     profile_observation_years,
     stage_entry,
 )
-from etl.people.history_table import read_entries
 from etl.people.stages import load_table, position_key
 from etl.people.talent_inputs import HistoryRow, PaperAffiliation
 from etl.people.talent_picks import Tie, pick_paper_affiliation
 from etl.people.talent_record import build_record
+from warehouse.models.core.person_education import read_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -187,7 +187,7 @@ def test_observed_position_with_stated_country_beats_resolver_only_candidate() -
 # -- homepage statements in the warehouse ---------------------------------------------------------------------
 
 def homepage_view_sql() -> str:
-    text = (ROOT / "warehouse/models/050_stg_profiles.sql").read_text(encoding="utf-8")
+    text = (ROOT / "warehouse/models/staging/stg_homepage_statements.sql").read_text(encoding="utf-8")
     return re.search(r"CREATE OR REPLACE VIEW stg_homepage_statements AS.*?;\n", text, re.S).group(0)
 
 

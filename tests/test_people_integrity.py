@@ -9,11 +9,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.people.person_table import Authorship, build_persons, persons_with_several_ids
+from etl.people.person_rows import Authorship, persons_with_several_ids
 from etl.people.records import AuthorRow
 from etl.people.resolve import resolve_persons
-from etl.people.talent_table import build_talent_records
 from tests.test_talent_records_persons import make_warehouse, person_of
+from warehouse.models.core.persons_core import build_persons
+from warehouse.models.core.talent_records import build_talent_records
 
 AUTHORSHIPS = [
     # conference, year, paper_id, position, name, affiliation, source_id, email_domain

@@ -25,9 +25,10 @@ from etl.people.integrity import (
     persons_with_foreign_profile,
     profile_id_name,
 )
-from etl.people.person_table import build_persons, vet_profile
+from etl.people.person_rows import vet_profile
 from etl.people.records import AuthorRow
 from etl.people.resolve import resolve_persons
+from warehouse.models.core.persons_core import build_persons
 
 
 @pytest.mark.parametrize(("printed", "profile_id"), [

@@ -7,12 +7,13 @@ import zipfile
 import duckdb
 import pytest
 
-from etl.registry import load_registry, write_registry_tables
+from etl.registry import load_registry
 from etl.registry.build import split_country_suffix
 from etl.registry.builder import own_id
 from etl.registry.domains import tld_country
 from etl.registry.paths import REGISTRY_DATA_DIR
 from etl.registry.ror_dump import read_dump
+from warehouse.models.core.institutions import write_registry_tables
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ because .ci/run installs it; on a developer machine without it they skip.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import random
 import re
@@ -23,16 +22,15 @@ import pyarrow as pa
 import pytest
 
 from talent.commands import study as study_commands
-from warehouse.build import BuildReport
 from warehouse.migrate import migrate
 from warehouse.report import PALETTE, QUESTIONS, TIER_COLOURS, render_report, write_markdown
 
+from .marts_models import STUDY_VIEWS, run_marts
 from .test_study_views import INPUT_DDL
 
-study = importlib.import_module("warehouse.models.070_study_views")
-# the models the report reads besides the study views: interval macros, MacroPolo anchors, bootstrap intervals
-REPORT_MODELS = [importlib.import_module(f"warehouse.models.{name}") for name in (
-    "068_estimate_macros", "070_study_views", "075_macropolo_anchors", "077_fractional_share_intervals")]
+# the models the report reads besides the study views: MacroPolo anchors, bootstrap intervals (the interval
+# macros come with the views)
+REPORT_MODELS = (*STUDY_VIEWS, "macropolo_comparison", "fractional_share_intervals")
 
 COUNTRIES = ("US", "CN", "GB", "CA", "DE", "FR", "IN", "KR", "JP", "CH", "IL", "AU")
 WEIGHTS = (40, 25, 6, 5, 4, 3, 5, 3, 3, 2, 2, 2)
@@ -69,7 +67,7 @@ def synthetic_population(con: duckdb.DuckDBPyConnection, persons: int = 600, see
         ("neurips", y, p, p.upper(), t, o, g, w, inst, "academia", "syn", 0.9, *track_columns(y, p, t), False)
         for y, p, t, o, g, w, inst in talent])
     bulk_insert(con, "person_education", [
-        (p, stage, None, None, c, start, end, "syn", "syn", 0.9, True, None, start, None)
+        (p, stage, None, None, c, start, end, "syn", "syn", 0.9, True, None, start, None, end, 0)
         for p, stage, c, start, end in education])
     bulk_insert(con, "authorship_persons", [("neurips", *row) for row in authorships])
     bulk_insert(con, "authorship_affiliations", [("neurips", *row, 0.9, "syn") for row in affiliations])
@@ -106,8 +104,7 @@ def report_warehouse(tmp_path_factory) -> Path:
     con = duckdb.connect(str(path))
     migrate(con)
     synthetic_population(con)
-    for model in REPORT_MODELS:
-        model.run(con, BuildReport())
+    run_marts(con, *REPORT_MODELS)
     con.close()
     return path
 

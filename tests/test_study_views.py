@@ -9,15 +9,14 @@ the education rows are undated degrees observed for 2022 (so they count for 2022
 
 from __future__ import annotations
 
-import importlib
 import json
 
 import duckdb
 import pytest
 
-from warehouse.build import BuildReport
+from warehouse.model_files import discover
 
-study = importlib.import_module("warehouse.models.070_study_views")
+from .marts_models import run_study_views
 
 INPUT_DDL = """
 CREATE TABLE talent_records (conference VARCHAR, year INTEGER, person_id VARCHAR, name VARCHAR, tier VARCHAR,
@@ -32,7 +31,7 @@ CREATE TABLE authorship_affiliations (conference VARCHAR, year INTEGER, paper_id
 CREATE TABLE person_education (person_id VARCHAR, stage VARCHAR, institution_id VARCHAR,
     institution_name VARCHAR, country_code VARCHAR, start_year INTEGER, end_year INTEGER, source VARCHAR,
     method VARCHAR, confidence DOUBLE, is_degree BOOLEAN DEFAULT true, observed_year INTEGER DEFAULT 2022,
-    counts_from_year INTEGER, counts_to_year INTEGER);
+    counts_from_year INTEGER, counts_to_year INTEGER, finished_from_year INTEGER, precedence INTEGER DEFAULT 0);
 CREATE TABLE institutions (institution_id VARCHAR, name VARCHAR, country_code VARCHAR, type VARCHAR,
     parent_id VARCHAR, source VARCHAR);
 """
@@ -80,14 +79,17 @@ EDUCATION_COLUMNS = ("person_id, stage, institution_id, institution_name, countr
 
 
 def refresh_counts(con: duckdb.DuckDBPyConnection) -> None:
-    """The years each person_education row counts for, by the rule of etl.people.history.counts_for_years."""
+    """The years each person_education row counts for, by the rule of etl.people.history.counts_for_years; a
+    stated end year finishes the stage."""
     con.execute("""UPDATE person_education SET
                        counts_from_year = coalesce(start_year, end_year, observed_year),
-                       counts_to_year = CASE WHEN start_year IS NULL AND end_year IS NULL THEN observed_year END""")
+                       counts_to_year = CASE WHEN start_year IS NULL AND end_year IS NULL THEN observed_year END,
+                       finished_from_year = end_year""")
 
 
 def make_inputs(con: duckdb.DuckDBPyConnection, *, optional: bool = True) -> None:
-    """Create the input tables (only talent_records when ``optional`` is False) with the rows above."""
+    """Create the input tables with the rows above (only talent_records' rows when ``optional`` is False: the
+    other inputs are then empty, as a build without affiliations, education or institutions leaves them)."""
     con.execute(INPUT_DDL)
     con.executemany(
         "INSERT INTO talent_records VALUES ('neurips', 2022, ?, ?, ?, ?, ?, ?, ?, 'academia', 'test', 0.9, "
@@ -95,8 +97,6 @@ def make_inputs(con: duckdb.DuckDBPyConnection, *, optional: bool = True) -> Non
         [(pid, pid.upper(), tier, u, g, w, inst, tier) for pid, tier, u, g, w, inst in TALENT],
     )
     if not optional:
-        con.execute("DROP TABLE authorship_persons; DROP TABLE authorship_affiliations; "
-                    "DROP TABLE person_education; DROP TABLE institutions")
         return
     con.executemany("INSERT INTO authorship_persons VALUES ('neurips', 2022, ?, ?, ?)", AUTHORSHIPS)
     con.executemany(
@@ -114,9 +114,7 @@ def make_inputs(con: duckdb.DuckDBPyConnection, *, optional: bool = True) -> Non
 def con():
     connection = duckdb.connect()
     make_inputs(connection)
-    report = BuildReport()
-    study.run(connection, report)
-    assert report.notes["study_views"]["missing_inputs"] == []
+    run_study_views(connection)
     yield connection
     connection.close()
 
@@ -235,7 +233,7 @@ def test_analyst_corrections_reach_the_fractional_views():
     correct(con, "p3", "work_country", "FR")  # affiliations say US/GB 0.5 each
     correct(con, "p1", "grad_country", None)  # person_education says PhD US: corrected to unknown
     correct(con, "p2", "undergrad_country", "JP")  # person_education says CN
-    study.run(con, BuildReport())
+    run_study_views(con)
     shares = rows(con, """SELECT person_id, dimension, value, share FROM study_person_shares
                           WHERE person_id IN ('p1', 'p2', 'p3') ORDER BY ALL""")
     assert ("p3", "work_country", "FR", 1.0) in shares
@@ -274,12 +272,12 @@ def test_every_study_view_documents_itself(con):
     assert views == []
 
 
-def test_optional_inputs_absent_falls_back_to_whole_counts():
+def test_empty_optional_inputs_fall_back_to_whole_counts():
     con = duckdb.connect()
     make_inputs(con, optional=False)
-    report = BuildReport()
-    study.run(con, report)
-    assert len(report.notes["study_views"]["missing_inputs"]) == 3
+    run_study_views(con)
+    empty = ("authorship_persons", "authorship_affiliations", "person_education", "institutions")
+    assert [rows(con, f"SELECT count(*) FROM {name}")[0][0] for name in empty] == [0, 0, 0, 0]  # noqa: S608
     got = rows(con, """SELECT country_code, n_persons, n_fractional FROM study_work_country
                        WHERE tier = 'all' AND track = 'all' ORDER BY country_code""")
     assert got == [("CN", 1, 1.0), ("US", 3, 3.0)]
@@ -287,17 +285,15 @@ def test_optional_inputs_absent_falls_back_to_whole_counts():
     assert {name for (name,) in names} == {None}
 
 
-def test_absent_talent_records_skips_and_drops_stale_views(caplog):
-    con = duckdb.connect()
-    make_inputs(con)
-    study.run(con, BuildReport())
-    con.execute("DROP TABLE talent_records")
-    report = BuildReport()
-    with caplog.at_level("WARNING"):
-        study.run(con, report)
-    assert "talent_records is absent" in report.notes["study_views"]
-    assert "talent_records is absent" in caplog.text
-    assert rows(con, "SELECT count(*) FROM duckdb_views() WHERE view_name LIKE 'study_%'") == [(0,)]
+def test_study_views_are_built_after_their_inputs():
+    """The study models declare their inputs, so the build always rebuilds talent_records (and the other
+    inputs) before them: a study view never answers from a stale or dropped table."""
+    order = [model.stem for model in discover()]
+    for inputs, view in ((("talent_records", "person_education"), "study_population"),
+                         (("talent_records", "persons_core", "authorship_affiliations", "person_education",
+                           "study_population"), "study_person_shares"),
+                         (("institutions",), "study_work_institution_top25")):
+        assert all(order.index(name) < order.index(view) for name in inputs), view
 
 
 def test_graduate_stages_begun_after_the_conference_year_do_not_count():
@@ -308,7 +304,7 @@ def test_graduate_stages_begun_after_the_conference_year_do_not_count():
                 "('p1', 'masters', NULL, NULL, 'FR', 2015, 2017, 't', 't', 0.9)")
     con.execute("UPDATE person_education SET start_year = 2024 WHERE person_id = 'p1' AND stage = 'phd'")
     refresh_counts(con)
-    study.run(con, BuildReport())
+    run_study_views(con)
     got = rows(con, """SELECT person_id, value, share FROM study_person_shares
                        WHERE dimension = 'grad_country' AND person_id IN ('p1', 'p2') ORDER BY ALL""")
     assert got == [("p1", "FR", 1.0), ("p2", "CN", 1.0)]
@@ -318,7 +314,7 @@ def test_outside_origin_keeps_its_total_row_when_no_origin_is_known():
     con = duckdb.connect()
     make_inputs(con, optional=False)
     con.execute("UPDATE talent_records SET undergrad_country = NULL")
-    study.run(con, BuildReport())
+    run_study_views(con)
     assert rows(con, """SELECT origin_country, n_known, share_outside, n, coverage FROM study_outside_origin
                         WHERE tier = 'all' AND track = 'all'""") == [("all", 0, None, 5, 0.0)]
 
@@ -331,7 +327,7 @@ def test_track_main_leaves_out_datasets_and_benchmarks_only_persons():
                 "main_track_tier = NULL WHERE person_id = 'p4'")
     con.execute("UPDATE talent_records SET tracks = ['datasets_and_benchmarks', 'main'], main_track_tier = 'poster' "
                 "WHERE person_id = 'p1'")
-    study.run(con, BuildReport())
+    run_study_views(con)
     population = rows(con, """SELECT track, tier, count(*) FROM study_population GROUP BY ALL ORDER BY ALL""")
     assert population == [("all", "all", 5), ("all", "oral", 2), ("all", "poster", 4),
                           ("main", "all", 4), ("main", "oral", 1), ("main", "poster", 4)]
@@ -351,7 +347,7 @@ def test_education_that_is_no_degree_or_observed_another_year_does_not_count():
     con.execute("UPDATE person_education SET is_degree = false WHERE person_id = 'p1' AND stage = 'phd'")
     con.execute("UPDATE person_education SET observed_year = 2019 WHERE person_id = 'p2'")
     refresh_counts(con)
-    study.run(con, BuildReport())
+    run_study_views(con)
     shares = rows(con, """SELECT person_id, dimension, value FROM study_person_shares
                           WHERE dimension IN ('origin_country', 'grad_country') AND person_id IN ('p1', 'p2')
                           ORDER BY ALL""")

@@ -8,7 +8,7 @@ from importlib import resources
 import duckdb
 import pytest
 
-from etl.people.person_table import build_persons
+from warehouse.models.core.persons_core import build_persons
 
 AUTHORSHIPS = [
     # conference, year, paper_id, position, name, affiliation, source_id, email_domain

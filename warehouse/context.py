@@ -68,13 +68,12 @@ class BuildContext:
 
     @cached_property
     def registry(self) -> Registry:
-        from etl.registry.store import load_or_build
-        return load_or_build(self.registry_dir)
+        return self.resolver.registry  # the one the resolver was built over: loaded once per build
 
     @cached_property
     def resolver(self) -> AffiliationResolver:
         from etl.affiliations.resolver import load_resolver
-        return load_resolver()
+        return load_resolver(self.registry_dir, self.cache_dir)  # cached per (registry, cache) in the process
 
     @cached_property
     def people_model(self) -> Model:

@@ -12,7 +12,7 @@ each carries its uncertainty. Three kinds of share occur in the study, and each 
   error and a normal 95% interval, which is how a reviewed sample generalises to the whole conference-year.
 
 A figure from fewer than ``min_n()`` persons (default 30; setting ``TALENT_MIN_N``) is flagged, never drawn
-as if solid. The same Wilson formula is installed as SQL macros (``warehouse/models/068_estimate_macros.py``) so
+as if solid. The same Wilson formula is installed as SQL macros (``warehouse/models/marts/estimate_macros.sql``) so
 views and Python agree; ``tests/test_estimates.py`` checks both against published values.
 """
 

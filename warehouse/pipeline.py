@@ -42,7 +42,7 @@ def build_context(warehouse: Path, ctx: BuildContext | None = None) -> BuildCont
 
 def build_with(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> BuildReport:
     """Rebuild staging, core tables and views on ``con`` from the inputs in ``ctx``."""
-    return build(con)  # integrator: pass ctx — build(con, ctx=ctx) once warehouse.build.build takes it
+    return build(con, ctx)
 
 
 def load_and_build(
@@ -105,7 +105,7 @@ def check_warehouse(warehouse: Path, exports: Path | None = None) -> list[Check]
 
 def write_registry(warehouse: Path, registry: Registry) -> dict[str, int]:
     """Write the registry's tables into the warehouse through a write session (creating it if need be)."""
-    from etl.registry.store import write_registry_tables
+    from warehouse.models.core.institutions import write_registry_tables
 
     Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
     with write_session(warehouse, create=True) as con:
@@ -117,12 +117,10 @@ def review_session(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse with the review tables (migration 032) and views in place, written through
     ``write_session``: a private copy swapped in at the end, so a concurrent load never discards a review
     and a failed import changes nothing."""
-    from warehouse.build import run_model
     from warehouse.review import create_review_views
 
     if not Path(path).exists():
         raise SystemExit(f"no warehouse at {path}: run `talent load` (or `talent demo`) first")
     with write_session(path) as con:
-        run_model(con, "068_estimate_macros.py", BuildReport())  # the views' interval macros, on an older build
-        create_review_views(con)
+        create_review_views(con)  # with the views' interval macros, on an older build too
         yield con

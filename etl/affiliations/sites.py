@@ -15,7 +15,7 @@ ways a string names a site:
   company's one site there, and leaves the country empty otherwise.
 
 A city that names several countries about equally ("Cambridge": 86 registry institutions in the US, 84
-in GB) is returned as candidates; :func:`etl.affiliations.warehouse.resolve_authorship_affiliations`
+in GB) is returned as candidates; :func:`warehouse.models.core.authorship_affiliations.resolve_authorship_affiliations`
 settles it with the coauthors' countries on the same site.
 """
 

@@ -22,19 +22,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from etl.people.labelled_authorships import (  # re-exported: etl/people/cli.py and stage_table.py import them here
-    AUTHORS_FILE,
-    LabelledRow,
-    default_data_dir,
-    load_openreview_authorships,
-)
+from etl.people.labelled_authorships import LabelledRow
 from etl.people.normalise import fold
 from etl.people.perturb import perturb_name
 from etl.people.records import AuthorRow, Model
 from etl.people.resolve import resolve_with_report
-
-__all__ = ["AUTHORS_FILE", "EvalResult", "LabelledRow", "b_cubed", "baseline_key", "baseline_resolve",
-           "default_data_dir", "evaluate", "load_openreview_authorships", "perturbed"]
 
 
 def perturbed(rows: Sequence[LabelledRow], rate: float = 0.3, seed: str = "talent") -> list[LabelledRow]:

@@ -24,8 +24,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from etl.people.evaluation import AUTHORS_FILE, default_data_dir
+from etl.people.career_snapshots import bundled_histories
 from etl.people.history import EDUCATION_STAGES
+from etl.people.labelled_authorships import AUTHORS_FILE, default_data_dir
 from etl.people.stages import TABLE_COLUMNS, TABLE_PATH, _read_table, classify_title, position_key
 
 YEARS = (2021, 2022)
@@ -64,8 +65,6 @@ HISTORIES_COLUMNS = ("position", "count_histories", "stage", "stage_academic", "
 
 def history_position_counts() -> Counter[str]:
     """Entries per position string in the vendored dated careers (the '+' cells are already split there)."""
-    from mirror.career_history import bundled_histories
-
     return Counter(entry.position for entries in bundled_histories().values() for entry in entries)
 
 

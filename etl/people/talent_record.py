@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from etl.people.corrections import Correction
-from etl.people.talent_inputs import HistoryRow, PaperAffiliation, history_row
+from etl.people.talent_inputs import HistoryRow, PaperAffiliation
 from etl.people.talent_picks import (
     Tie,
     education_candidates,
@@ -51,10 +51,6 @@ from etl.people.talent_picks import (
     pick_paper_affiliation,
 )
 from scrapers.items import TIER_RANK
-
-# HistoryRow, PaperAffiliation and history_row are re-exported: etl/people/talent_table.py imports them here.
-__all__ = ["HistoryRow", "PaperAffiliation", "TalentRecord", "apply_corrections", "build_record", "highest_tier",
-           "history_row", "record_track", "sector_of"]
 
 SECTOR_OF_TYPE = {
     "education": "academia",

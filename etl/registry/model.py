@@ -1,6 +1,6 @@
 """The registry's three tables as plain dataclasses, plus the in-memory lookups built from them.
 
-Tables (also written to DuckDB by :func:`etl.registry.store.write_registry_tables`):
+Tables (written to DuckDB by the model :mod:`warehouse.models.core.institutions`):
 
 * ``institutions(institution_id, name, country_code, type, parent_id, source, city)`` — one row per
   institution; ROR ids where ROR has the institution, ``tt:<slug>`` ids of our own otherwise.

@@ -1,4 +1,4 @@
-"""Load the registry fast (pickle cache keyed by input hashes) and write it into DuckDB.
+"""Load the registry fast (pickle cache keyed by input hashes); the warehouse model ``core/institutions`` writes it.
 
 Building from the vendored sources takes several seconds; a cached build loads in well under one. The
 cache key is a hash of every input file and of the registry code itself, so editing either rebuilds.
@@ -11,10 +11,6 @@ import logging
 from functools import cache
 from pathlib import Path
 
-import duckdb
-import pyarrow as pa
-
-from etl.duckdb_tables import replace_table
 from etl.pickle_cache import read_cached, write_cached
 from etl.registry.build import build_registry
 from etl.registry.model import Registry
@@ -63,48 +59,3 @@ def load_or_build(data_dir: Path = REGISTRY_DATA_DIR, rebuild: bool = False,
 def load_registry(data_dir: Path = REGISTRY_DATA_DIR) -> Registry:
     """Process-wide cached registry (see :func:`load_or_build`)."""
     return load_or_build(data_dir)
-
-
-def registry_arrow_tables(registry: Registry) -> dict[str, pa.Table]:
-    """The three registry tables as Arrow tables."""
-    insts = list(registry.institutions.values())
-    institutions = pa.table({
-        "institution_id": [i.institution_id for i in insts],
-        "name": [i.name for i in insts],
-        "country_code": [i.country_code for i in insts],
-        "type": [i.type for i in insts],
-        "parent_id": [i.parent_id for i in insts],
-        "source": [i.source for i in insts],
-        "city": [i.city for i in insts],
-    })
-    names = pa.table({
-        "institution_id": [n.institution_id for n in registry.names],
-        "name": [n.name for n in registry.names],
-        "kind": [n.kind for n in registry.names],
-        "lang": [n.lang for n in registry.names],
-    })
-    doms = list(registry.domains.values())
-    domains = pa.table({
-        "domain": [d.domain for d in doms],
-        "institution_id": [d.institution_id for d in doms],
-        "source": [d.source for d in doms],
-    })
-    return {"institutions": institutions, "institution_names": names, "institution_domains": domains}
-
-
-_COMMENTS = {
-    "institutions": "One row per institution: ROR id where ROR has it, tt:<slug>-<cc> otherwise.",
-    "institution_names": "Every name the resolver matches on (display, alias, acronym, label, seed, evidence).",
-    "institution_domains": "Email/web domain -> owning institution (longest-suffix lookup in the resolver).",
-}
-
-
-def write_registry_tables(con: duckdb.DuckDBPyConnection, registry: Registry | None = None) -> dict[str, int]:
-    """Create or replace ``institutions``, ``institution_names`` and ``institution_domains`` in ``con``."""
-    registry = registry or load_registry()
-    counts: dict[str, int] = {}
-    for table_name, table in registry_arrow_tables(registry).items():
-        replace_table(con, table_name, table)
-        con.execute(f"COMMENT ON TABLE {table_name} IS '{_COMMENTS[table_name]}'")
-        counts[table_name] = table.num_rows
-    return counts

@@ -20,7 +20,6 @@ from warehouse.review.estimate_views import (
     POPULATION_FIELDS,
     create_review_views,
     review_estimate_rows,
-    review_estimates_sql,
 )
 from warehouse.review.sampling import ReviewError, Sample, draw_sample, record_sample, stratify
 from warehouse.review.worksheet import (
@@ -36,6 +35,6 @@ from warehouse.review.worksheet_import import ReviewRow, import_worksheet, norma
 __all__ = [
     "POPULATION_FIELDS", "REVIEW_COLUMNS", "REVIEW_FIELDS", "WORKSHEET_COLUMNS", "WORKSHEET_ENCODING", "ReviewError",
     "ReviewRow", "Sample", "create_review_views", "draw_sample", "import_worksheet", "normalise_country",
-    "record_sample", "review_estimate_rows", "review_estimates_sql", "stratify", "validate_worksheet",
+    "record_sample", "review_estimate_rows", "stratify", "validate_worksheet",
     "worksheet_rows", "write_worksheet",
 ]

@@ -1,0 +1,30 @@
+"""``study_settings``: the statistical settings this build used, so an analyst sees which threshold made the flags.
+
+Python because the minimum n is a setting (``TALENT_MIN_N``, default 30) read at build time by
+``warehouse.estimates.min_n``; the interval macros (``estimate_macros.sql``) read it back from this table.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from warehouse.build import BuildReport
+from warehouse.context import BuildContext
+from warehouse.estimates import CONFIDENCE, MIN_N_ENV, min_n
+
+
+def settings_rows(minimum: int) -> list[tuple[str, str, str]]:
+    """(name, value, meaning) of every setting, values as text."""
+    return [
+        ("min_n", str(minimum), f"Figures resting on fewer persons are flagged small_n (setting {MIN_N_ENV}, "
+                                "default 30)."),
+        ("confidence", str(CONFIDENCE), "Confidence level of every interval (Wilson, bootstrap, stratified)."),
+    ]
+
+
+def run(con: duckdb.DuckDBPyConnection, ctx: BuildContext | None, report: BuildReport) -> None:
+    minimum = min_n()
+    con.execute("CREATE OR REPLACE TABLE study_settings "
+                "(name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL, meaning VARCHAR NOT NULL)")
+    con.executemany("INSERT INTO study_settings VALUES (?, ?, ?)", settings_rows(minimum))
+    report.notes["study_min_n"] = minimum

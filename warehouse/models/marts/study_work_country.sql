@@ -1,0 +1,5 @@
+-- study_work_country: persons by work country per (conference, year, track, tier, country): whole and
+-- fractional shares with intervals, n and coverage. Computed by the macro study_country_shares
+-- (study_value_counts.sql), the same for every country view.
+
+CREATE OR REPLACE VIEW study_work_country AS SELECT * FROM study_country_shares('work_country');
