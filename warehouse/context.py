@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from etl.paths import DATA_DIR
+from warehouse.estimates import MIN_N_DEFAULT, min_n
 
 if TYPE_CHECKING:
     from etl.affiliations.resolver import AffiliationResolver
@@ -51,12 +52,13 @@ class BuildContext:
     registry_dir: Path = REGISTRY_DIR
     cache_dir: Path = field(default_factory=_default_cache_dir)
     warehouse_path: Path | None = None
+    min_n: int = MIN_N_DEFAULT  # persons below which a figure is flagged small_n (TALENT_MIN_N)
 
     @classmethod
     def from_environment(cls, warehouse_path: Path | None = None, corrections_path: Path | None = None,
                          people_model_path: Path | None = None) -> BuildContext:
-        """The context a command line gets: explicit arguments first, then ``TALENT_CORRECTIONS`` and
-        ``TALENT_CACHE_DIR``, then the repository's defaults."""
+        """The context a command line gets: explicit arguments first, then ``TALENT_CORRECTIONS``,
+        ``TALENT_CACHE_DIR`` and ``TALENT_MIN_N``, then the repository's defaults."""
         env_corrections = os.environ.get(CORRECTIONS_ENV)
         env_cache = os.environ.get(CACHE_ENV)
         return cls(
@@ -64,6 +66,7 @@ class BuildContext:
             people_model_path=Path(people_model_path or DEFAULT_PEOPLE_MODEL),
             cache_dir=Path(env_cache) if env_cache else _default_cache_dir(),
             warehouse_path=warehouse_path,
+            min_n=min_n(),
         )
 
     @cached_property
@@ -88,4 +91,5 @@ class BuildContext:
             "registry": input_hash(self.registry_dir),
             "corrections": file_hash(self.corrections_path),
             "corrections_path": str(self.corrections_path),
+            "min_n": self.min_n,
         }

@@ -18,7 +18,7 @@ import pyarrow as pa
 from warehouse.arrow_tables import replace_table
 from warehouse.build import BuildReport
 from warehouse.context import BuildContext
-from warehouse.estimates import BOOTSTRAP_REPLICATES, BOOTSTRAP_SEED, below_min_n, bootstrap_share_intervals, min_n
+from warehouse.estimates import BOOTSTRAP_REPLICATES, BOOTSTRAP_SEED, below_min_n, bootstrap_share_intervals
 
 TABLE = "fractional_share_intervals"
 DIMENSIONS = ("origin_country", "grad_country", "work_country")
@@ -45,11 +45,10 @@ def group_seed(key: tuple[object, ...]) -> int:
     return BOOTSTRAP_SEED + zlib.crc32("|".join(map(str, key)).encode())
 
 
-def interval_rows(table: pa.Table, replicates: int = BOOTSTRAP_REPLICATES) -> dict[str, list]:
-    """Bootstrap every group of the sorted shares table into output columns."""
+def interval_rows(table: pa.Table, minimum: int, replicates: int = BOOTSTRAP_REPLICATES) -> dict[str, list]:
+    """Bootstrap every group of the sorted shares table into output columns (small_n below ``minimum``)."""
     columns = {name: table.column(name).to_pylist() for name in table.column_names}
     out: dict[str, list] = {name: [] for name in SCHEMA.names}
-    minimum = min_n()
     keys = list(zip(columns["conference"], columns["year"], columns["track"], columns["tier"], columns["dimension"],
                     strict=True))
     start = 0
@@ -75,8 +74,8 @@ def interval_rows(table: pa.Table, replicates: int = BOOTSTRAP_REPLICATES) -> di
     return out
 
 
-def run(con: duckdb.DuckDBPyConnection, ctx: BuildContext | None, report: BuildReport) -> None:
+def run(con: duckdb.DuckDBPyConnection, ctx: BuildContext, report: BuildReport) -> None:
     shares = con.sql(SHARES_SQL, params={"dimensions": list(DIMENSIONS)}).to_arrow_table()
-    rows = interval_rows(shares)
+    rows = interval_rows(shares, ctx.min_n)
     replace_table(con, TABLE, pa.Table.from_pydict(rows, schema=SCHEMA))
     report.notes[TABLE] = {"rows": len(rows["value"])}

@@ -1,7 +1,7 @@
 """``study_settings``: the statistical settings this build used, so an analyst sees which threshold made the flags.
 
-Python because the minimum n is a setting (``TALENT_MIN_N``, default 30) read at build time by
-``warehouse.estimates.min_n``; the interval macros (``estimate_macros.sql``) read it back from this table.
+Python because the minimum n is a setting of the build (``BuildContext.min_n``: ``TALENT_MIN_N``, default 30);
+the interval macros (``estimate_macros.sql``) read it back from this table.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import duckdb
 
 from warehouse.build import BuildReport
 from warehouse.context import BuildContext
-from warehouse.estimates import CONFIDENCE, MIN_N_ENV, min_n
+from warehouse.estimates import CONFIDENCE, MIN_N_ENV
 
 
 def settings_rows(minimum: int) -> list[tuple[str, str, str]]:
@@ -22,8 +22,8 @@ def settings_rows(minimum: int) -> list[tuple[str, str, str]]:
     ]
 
 
-def run(con: duckdb.DuckDBPyConnection, ctx: BuildContext | None, report: BuildReport) -> None:
-    minimum = min_n()
+def run(con: duckdb.DuckDBPyConnection, ctx: BuildContext, report: BuildReport) -> None:
+    minimum = ctx.min_n
     con.execute("CREATE OR REPLACE TABLE study_settings "
                 "(name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL, meaning VARCHAR NOT NULL)")
     con.executemany("INSERT INTO study_settings VALUES (?, ?, ?)", settings_rows(minimum))
