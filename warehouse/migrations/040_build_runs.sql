@@ -24,7 +24,7 @@ COMMENT ON COLUMN build_runs.seconds IS 'Build wall time in seconds.';
 COMMENT ON COLUMN build_runs.schema_version IS 'Schema version the build ran against.';
 COMMENT ON COLUMN build_runs.code_version IS 'talent-tracker version and git commit of the code that built (NULL parts when unknown).';
 COMMENT ON COLUMN build_runs.package_versions IS 'JSON: versions of python, duckdb, pyarrow and pyyaml.';
-COMMENT ON COLUMN build_runs.input_hashes IS 'JSON: hashes of what the build read besides the raw tables (people model, registry inputs, corrections file) and the corrections path.';
+COMMENT ON COLUMN build_runs.input_hashes IS 'JSON: hashes of what the build read besides the raw tables (people model, registry inputs, corrections file), the corrections path and the minimum n behind small_n.';
 COMMENT ON COLUMN build_runs.seconds_by_model IS 'JSON: seconds each model took, by model stem, in build order.';
 COMMENT ON COLUMN build_runs.row_counts IS 'JSON: rows of each table and view the models created, by name.';
 COMMENT ON COLUMN build_runs.checks_run IS 'Model checks run (columns documented, grain unique, not_null).';
