@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from etl.paths import DATA_DIR
+from etl.people.corrections import DEFAULT_PATH as CORRECTIONS_FILE
 from warehouse.estimates import MIN_N_DEFAULT, min_n
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 CORRECTIONS_ENV = "TALENT_CORRECTIONS"
 CACHE_ENV = "TALENT_CACHE_DIR"
-DEFAULT_CORRECTIONS = DATA_DIR / "corrections" / "corrections.csv"
+DEFAULT_CORRECTIONS = CORRECTIONS_FILE
 DEFAULT_PEOPLE_MODEL = Path(__file__).resolve().parents[1] / "etl" / "people" / "model.json"
 REGISTRY_DIR = DATA_DIR / "registries"
 

@@ -1,8 +1,9 @@
 """Analyst corrections: a reviewed CSV of (person_id, field, value, note) applied on every rebuild.
 
 The file lives in the repository (``data/corrections/corrections.csv``; ``TALENT_CORRECTIONS`` names
-another), not in the warehouse, so corrections are versioned with the code, survive a re-crawl or a
-fresh warehouse, and stay attached to people because person ids are stable across rebuilds. ``field``
+another, read once by ``warehouse.context.BuildContext``), not in the warehouse, so corrections are
+versioned with the code, survive a re-crawl or a fresh warehouse, and stay attached to people because
+person ids are stable across rebuilds. ``field``
 may carry a year (``work_country:2019``) to correct one conference-year only. An empty value means
 "known to be unknown" and sets NULL. A correction that names an unknown person or field, or an
 invalid value, an empty year (``work_country:``), or a year in which the person has no talent record, is not
@@ -13,7 +14,6 @@ automatic ``work_institution_id`` and ``sector`` unless those are corrected too.
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,6 @@ from etl.countries import country_code
 from etl.paths import DATA_DIR
 
 DEFAULT_PATH = DATA_DIR / "corrections" / "corrections.csv"
-ENV_VAR = "TALENT_CORRECTIONS"
 HEADER = ("person_id", "field", "value", "note")
 SECTORS = ("academia", "industry", "government", "other")
 COUNTRY_FIELDS = ("undergrad_country", "grad_country", "work_country")
@@ -37,10 +36,6 @@ class Correction:
     value: str | None
     note: str
     problem: str | None = None
-
-
-def corrections_path() -> Path:
-    return Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
 
 
 def _normalise(field: str, value: str) -> tuple[str | None, str | None]:
@@ -77,9 +72,8 @@ def parse_line(line_no: int, record: dict[str, str | None]) -> Correction:
     return Correction(line_no, person_id, field, year, stored, note, problem or value_problem)
 
 
-def read_corrections(path: Path | None = None) -> list[Correction]:
+def read_corrections(path: Path) -> list[Correction]:
     """Every line of the file (comment lines starting with '#' skipped); a missing file means none."""
-    path = path or corrections_path()
     if not path.exists():
         return []
     with path.open(encoding="utf-8", newline="") as handle:

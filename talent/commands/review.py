@@ -18,8 +18,8 @@ import argparse
 from contextlib import closing
 from pathlib import Path
 
-from etl.people.corrections import corrections_path
 from talent.commands._args import add_warehouse_option, command_group, positive_int
+from warehouse.context import BuildContext
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -55,7 +55,8 @@ def run_export(args: argparse.Namespace) -> int:
 
     with closing(connect(args.warehouse, read_only=True)) as con:
         written = export_least_certain(con, args.out, args.limit)
-    print(f"wrote {written} persons to {args.out}; reviewed rows go to {corrections_path()} "
+    corrections = BuildContext.from_environment().corrections_path
+    print(f"wrote {written} persons to {args.out}; reviewed rows go to {corrections} "
           "(person_id,field,value,note) and apply on the next build")
     return 0
 
