@@ -116,5 +116,6 @@ def build(con: duckdb.DuckDBPyConnection, ctx: BuildContext | None = None) -> Bu
     )
     record_run(con, RunRecord(started_at, seconds, ctx.input_hashes(), dict(report.seconds_by_model),
                               [obj.name for model in models for obj in model.objects if obj.kind != "macro"],
+                              dict(report.checks.rows),
                               report.checks.run, report.checks.passed, list(report.warnings)))
     return report

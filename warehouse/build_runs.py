@@ -30,7 +30,8 @@ class RunRecord:
     seconds: float
     input_hashes: dict[str, Any]
     seconds_by_model: dict[str, float]
-    objects: list[str]  # tables and views the models declare, counted after the build
+    objects: list[str]  # tables and views the models declare
+    known_rows: dict[str, int]  # rows the model checks already counted (the rest are counted here)
     checks_run: int
     checks_passed: int
     warnings: list[str]
@@ -57,9 +58,11 @@ def package_versions() -> dict[str, str | None]:
     return {"python": platform.python_version(), **{package: _version(package) for package in PACKAGES}}
 
 
-def row_counts(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, int]:
-    return {name: con.execute(f"SELECT count(*) FROM {identifier(name)}").fetchall()[0][0]  # noqa: S608
-            for name in names if table_exists(con, name)}
+def row_counts(con: duckdb.DuckDBPyConnection, names: list[str], known: dict[str, int]) -> dict[str, int]:
+    """Rows per object: the checks' counts where they ran (no view is evaluated twice), else count(*)."""
+    return {name: known[name] if name in known else
+            con.execute(f"SELECT count(*) FROM {identifier(name)}").fetchall()[0][0]  # noqa: S608
+            for name in names if name in known or table_exists(con, name)}
 
 
 def new_run_id(started_at: datetime) -> str:
@@ -74,6 +77,7 @@ def record_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> str:
         [run_id, run.started_at, datetime.now(UTC), run.seconds, code_version(), json.dumps(package_versions()),
          json.dumps(run.input_hashes, sort_keys=True),
          json.dumps({stem: round(seconds, 3) for stem, seconds in run.seconds_by_model.items()}),
-         json.dumps(row_counts(con, run.objects)), run.checks_run, run.checks_passed, json.dumps(run.warnings)],
+         json.dumps(row_counts(con, run.objects, run.known_rows)), run.checks_run, run.checks_passed,
+         json.dumps(run.warnings)],
     )
     return run_id

@@ -7,7 +7,7 @@ check and the first offending keys, so a broken grain is found where it breaks, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
@@ -30,6 +30,7 @@ class ModelCheckError(RuntimeError):
 class CheckTally:
     run: int = 0
     passed: int = 0
+    rows: dict[str, int] = field(default_factory=dict)  # rows of each checked object, counted by the same scan
 
 
 def _macro_kind(con: duckdb.DuckDBPyConnection, name: str) -> str:
@@ -72,44 +73,51 @@ def _check_columns(con: duckdb.DuckDBPyConnection, model: Model, obj: ModelObjec
         raise ModelCheckError(model.stem, obj.name, "columns documented", [(column,) for column in undocumented])
 
 
-def _check_grain(con: duckdb.DuckDBPyConnection, model: Model, obj: ModelObject) -> None:
+def _scan(con: duckdb.DuckDBPyConnection, obj: ModelObject, not_null: list[str]) -> tuple[int, int, list[int]]:
+    """One pass over the object (a view is evaluated once): its rows, its distinct grain keys (rows when it
+    declares no grain) and the NULLs of each not_null column."""
+    keys = ", ".join(identifier(column) for column in obj.grain)
+    distinct = f"count(DISTINCT row({keys}))" if obj.grain else "count(*)"
+    nulls = "".join(f", count(*) FILTER (WHERE {identifier(column)} IS NULL)" for column in not_null)
+    row = con.execute(f"SELECT count(*), {distinct}{nulls} FROM {identifier(obj.name)}").fetchall()[0]  # noqa: S608
+    return row[0], row[1], list(row[2:])
+
+
+def _grain_failure(con: duckdb.DuckDBPyConnection, model: Model, obj: ModelObject) -> ModelCheckError:
     keys = ", ".join(identifier(column) for column in obj.grain)
     duplicates = con.execute(
         f"SELECT {keys} FROM {identifier(obj.name)} GROUP BY ALL HAVING count(*) > 1 "  # noqa: S608
         f"ORDER BY ALL LIMIT {SAMPLE}").fetchall()
-    if duplicates:
-        raise ModelCheckError(model.stem, obj.name, f"grain unique ({', '.join(obj.grain)})", duplicates)
+    return ModelCheckError(model.stem, obj.name, f"grain unique ({', '.join(obj.grain)})", duplicates)
 
 
-def _check_not_null(con: duckdb.DuckDBPyConnection, model: Model, obj: ModelObject, columns: list[str]) -> None:
-    """All not_null columns of an object in one scan (a view is evaluated once, not once per column)."""
-    counts = con.execute("SELECT " + ", ".join(  # noqa: S608 - identifiers checked
-        f"count(*) FILTER (WHERE {identifier(column)} IS NULL)" for column in columns)
-        + f" FROM {identifier(obj.name)}").fetchall()[0]
-    failing = [column for column, n in zip(columns, counts, strict=True) if n]
-    if failing:
-        keys = ", ".join(identifier(name) for name in obj.grain or [c.name for c in obj.columns])
-        nulls = con.execute(
-            f"SELECT {keys} FROM {identifier(obj.name)} WHERE {identifier(failing[0])} IS NULL "  # noqa: S608
-            f"ORDER BY ALL LIMIT {SAMPLE}").fetchall()
-        raise ModelCheckError(model.stem, obj.name, f"not_null ({failing[0]})", nulls)
+def _not_null_failure(con: duckdb.DuckDBPyConnection, model: Model, obj: ModelObject, column: str) -> ModelCheckError:
+    keys = ", ".join(identifier(name) for name in obj.grain or [c.name for c in obj.columns])
+    nulls = con.execute(
+        f"SELECT {keys} FROM {identifier(obj.name)} WHERE {identifier(column)} IS NULL "  # noqa: S608
+        f"ORDER BY ALL LIMIT {SAMPLE}").fetchall()
+    return ModelCheckError(model.stem, obj.name, f"not_null ({column})", nulls)
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, model: Model, tally: CheckTally) -> None:
     """The object is of its declared kind with every column documented, grain unique, not_null columns filled;
-    raises on the first failure."""
+    raises on the first failure. Grain, not_null and the row count come from one scan of the object."""
     for obj in model.objects:
         if obj.kind == "macro":
             continue
-        checks = [lambda o=obj: _check_columns(con, model, o)]
-        if obj.grain:
-            checks.append(lambda o=obj: _check_grain(con, model, o))
-        for check in checks:
-            tally.run += 1
-            check()
-            tally.passed += 1
+        tally.run += 1
+        _check_columns(con, model, obj)
+        tally.passed += 1
         not_null = [column.name for column in obj.columns if "not_null" in column.tests]
-        if not_null:
-            tally.run += len(not_null)
-            _check_not_null(con, model, obj, not_null)
-            tally.passed += len(not_null)
+        rows, distinct_keys, null_counts = _scan(con, obj, not_null)
+        tally.rows[obj.name] = rows
+        if obj.grain:
+            tally.run += 1
+            if distinct_keys != rows:
+                raise _grain_failure(con, model, obj)
+            tally.passed += 1
+        tally.run += len(not_null)
+        for column, nulls in zip(not_null, null_counts, strict=True):
+            if nulls:
+                raise _not_null_failure(con, model, obj, column)
+        tally.passed += len(not_null)
