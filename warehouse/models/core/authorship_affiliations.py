@@ -1,6 +1,6 @@
 """authorship_affiliations and unresolved_affiliations: every authorship's affiliation string resolved.
 
-Grain of authorship_affiliations: one row per (authorship, affiliation), weight 1/N over an author's N
+Grain of authorship_affiliations: one row per (authorship, affiliation_no), weight 1/N over an author's N
 affiliations (``etl.affiliations.authorship_rows``); unresolved_affiliations: one row per distinct raw
 string that resolved to no institution, the review queue. The resolver comes from the ``BuildContext``.
 """
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 TYPES = {"conference": pa.string(), "year": pa.int32(), "paper_id": pa.string(), "author_position": pa.int32(),
          "institution_id": pa.string(), "country_code": pa.string(), "weight": pa.float64(),
-         "confidence": pa.float64(), "method": pa.string()}
+         "confidence": pa.float64(), "method": pa.string(), "affiliation_no": pa.int32()}
 
 
 def resolve_authorship_affiliations(con: duckdb.DuckDBPyConnection, resolver: AffiliationResolver
