@@ -77,6 +77,17 @@ def test_unknown_dependency_key_and_missing_description_are_errors(fake_models: 
         discover(fake_models)
 
 
+def test_a_table_or_view_without_a_grain_is_an_error(fake_models: Path) -> None:
+    yml = fake_models / "staging" / "a_alone.yml"
+    yml.write_text(view_yml("a_alone", []).replace("    grain: [k]\n", ""))
+    with pytest.raises(ModelFileError, match=r"a_alone\.yml: object a_alone: no grain"):
+        discover(fake_models)
+    # a reason instead of a grain is no longer accepted: every table and view states its unique key
+    yml.write_text(view_yml("a_alone", []).replace("    grain: [k]\n", "    no_grain_reason: duplicates\n"))
+    with pytest.raises(ModelFileError, match="unknown keys"):
+        discover(fake_models)
+
+
 def run_all(con: duckdb.DuckDBPyConnection, models: list[Model]) -> BuildReport:
     report = BuildReport()
     for model in models:
@@ -185,7 +196,7 @@ def test_no_comment_on_in_model_code() -> None:
     assert offenders == []
 
 
-def test_every_object_is_a_table_view_or_macro_with_a_grain_or_a_reason() -> None:
+def test_every_table_and_view_has_a_grain() -> None:
     for model in discover():
         for obj in model.objects:
-            assert obj.kind == "macro" or obj.grain or "no_grain_reason" in model.yml.read_text(), obj.name
+            assert obj.kind == "macro" or obj.grain, obj.name
