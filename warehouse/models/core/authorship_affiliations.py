@@ -17,7 +17,6 @@ from etl.affiliations.resolver import AffiliationResolver
 from warehouse.arrow_tables import replace_table
 from warehouse.build import BuildReport
 from warehouse.context import BuildContext
-from warehouse.sql import table_exists
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +28,9 @@ TYPES = {"conference": pa.string(), "year": pa.int32(), "paper_id": pa.string(),
 def resolve_authorship_affiliations(con: duckdb.DuckDBPyConnection, resolver: AffiliationResolver
                                     ) -> dict[str, int]:
     """Create or replace ``authorship_affiliations`` and ``unresolved_affiliations``; rows written."""
-    # core_authorships also carries the email domain (from OpenReview author ids, or an address typed into the
-    # affiliation field); a bare `authorships` table (a test, a benchmark) has none.
-    source = ("core_authorships" if table_exists(con, "core_authorships")
-              else "(SELECT *, NULL AS email_domain FROM authorships)")
+    # the email domain comes from OpenReview author ids, or an address typed into the affiliation field
     rows = con.execute(
-        "SELECT conference, year, paper_id, author_position, raw_affiliation, email_domain "  # noqa: S608
-        f"FROM {source}"
+        "SELECT conference, year, paper_id, author_position, raw_affiliation, email_domain FROM core_authorships"
     ).fetchall()
     resolved = resolve_affiliation_rows(rows, resolver)
     table = pa.table({name: pa.array(resolved.columns[name], kind) for name, kind in TYPES.items()})
