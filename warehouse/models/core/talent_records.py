@@ -9,8 +9,8 @@ profile snapshot) is read from ``stg_affiliation_provenance`` and carried into t
 the tracks of the person's papers give ``track``/``tracks``/``main_track_tier``. ``test_data`` marks every record
 of a person who is on a paper marked test_data or has a history entry from a test-data profile or ORCID record
 (fictional people of the mirror's fixture venue): the study views, exports and the report leave those records out.
-The corrections file and the resolver come from the ``BuildContext``. The readers still accept a hand-made test
-warehouse without the affiliation tables or with an older ``person_education``; in a build every input exists.
+The corrections file and the resolver come from the ``BuildContext``. Every input is made earlier in dependency
+order (``talent_records.yml``); the readers still accept a ``person_education`` written before ``is_degree``.
 """
 
 from __future__ import annotations
@@ -30,34 +30,17 @@ from etl.people.talent_record import TalentRecord, apply_corrections, build_reco
 from warehouse.arrow_tables import replace_table
 from warehouse.build import BuildReport
 from warehouse.context import BuildContext
-from warehouse.sql import table_exists
 
 log = logging.getLogger(__name__)
 
 Key = tuple[str, int, str]  # conference, year, person_id
 
 
-def _institution_types(con: duckdb.DuckDBPyConnection, lookup: ResolverLookup | None) -> dict[str, str | None]:
-    if table_exists(con, "institutions"):
-        return dict(con.execute("SELECT institution_id, type FROM institutions").fetchall())
-    return {iid: info[2] for iid, info in (lookup or ResolverLookup()).resolver.index.info.items()}  # type: ignore[attr-defined]
-
-
-def read_affiliations(con: duckdb.DuckDBPyConnection, lookup: ResolverLookup | None = None
-                      ) -> dict[Key, list[PaperAffiliation]]:
+def read_affiliations(con: duckdb.DuckDBPyConnection) -> dict[Key, list[PaperAffiliation]]:
     out: dict[Key, list[PaperAffiliation]] = defaultdict(list)
-    if not table_exists(con, "authorship_affiliations"):
-        log.warning("authorship_affiliations is absent: work country comes from profile histories only")
-        return out
-    types = _institution_types(con, lookup)
-    provenance = (
-        "LEFT JOIN stg_affiliation_provenance pv USING (conference, year, paper_id, author_position)"
-        if table_exists(con, "stg_affiliation_provenance")
-        else "LEFT JOIN (SELECT NULL::VARCHAR AS conference, NULL::INTEGER AS year, NULL::VARCHAR AS paper_id, "
-        "NULL::INTEGER AS author_position, NULL::VARCHAR AS affiliation_origin, "
-        "NULL::INTEGER AS affiliation_observed_year) pv USING (conference, year, paper_id, author_position)")
+    types = dict(con.execute("SELECT institution_id, type FROM institutions").fetchall())
     rows = con.execute(
-        f"""SELECT ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position, aa.institution_id,
+        """SELECT ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position, aa.institution_id,
                   aa.country_code, coalesce(aa.weight, 1.0), coalesce(aa.confidence, 0.0), aa.method,
                   -- a row resolved from the email domain on the paper (no string) is submission-time evidence
                   CASE WHEN aa.method LIKE 'email-domain%' THEN 'email_domain_on_paper'
@@ -65,8 +48,8 @@ def read_affiliations(con: duckdb.DuckDBPyConnection, lookup: ResolverLookup | N
                   CASE WHEN aa.method LIKE 'email-domain%' THEN ap.year ELSE pv.affiliation_observed_year END
            FROM authorship_affiliations aa
            JOIN authorship_persons ap USING (conference, year, paper_id, author_position)
-           {provenance}
-           ORDER BY ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position"""  # noqa: S608 - fixed text
+           LEFT JOIN stg_affiliation_provenance pv USING (conference, year, paper_id, author_position)
+           ORDER BY ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position"""
     ).fetchall()
     for (conference, year, person_id, paper_id, position, iid, country, weight, confidence, method, origin,
          observed) in rows:
@@ -133,14 +116,13 @@ def read_history(con: duckdb.DuckDBPyConnection) -> dict[str, list[HistoryRow]]:
 
 
 def read_test_persons(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Persons described by test data (see module docstring); empty when the staging view is absent."""
+    """Persons described by test data (see module docstring)."""
     persons: set[str] = set()
     if has_column(con, "person_education", "test_data"):
         persons |= {p for (p,) in con.execute("SELECT person_id FROM person_education WHERE test_data").fetchall()}
-    if table_exists(con, "stg_test_data_papers"):
-        persons |= {p for (p,) in con.execute(
-            """SELECT ap.person_id FROM authorship_persons ap
-               JOIN stg_test_data_papers t USING (conference, year, paper_id)""").fetchall()}
+    persons |= {p for (p,) in con.execute(
+        """SELECT ap.person_id FROM authorship_persons ap
+           JOIN stg_test_data_papers t USING (conference, year, paper_id)""").fetchall()}
     return persons
 
 
@@ -160,7 +142,7 @@ def read_person_years(con: duckdb.DuckDBPyConnection) -> dict[Key, list[tuple[st
 def build_records(con: duckdb.DuckDBPyConnection, corrections: list[Correction],
                   lookup: ResolverLookup | None = None) -> tuple[list[TalentRecord], set[int]]:
     names = dict(con.execute("SELECT person_id, name FROM persons_core").fetchall())
-    affiliations = read_affiliations(con, lookup)
+    affiliations = read_affiliations(con)
     email_affiliations = read_email_affiliations(con, lookup)
     history = read_history(con)
     by_person: dict[str, list[Correction]] = defaultdict(list)
