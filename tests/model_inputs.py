@@ -9,9 +9,12 @@ that model's own column types.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import duckdb
 import pyarrow as pa
 
+from etl.people import education_rows
 from etl.registry.model import Registry
 from warehouse.arrow_tables import replace_table
 from warehouse.build import BuildReport, run_model
@@ -48,7 +51,16 @@ def empty_registry_tables(con: duckdb.DuckDBPyConnection) -> None:
     write_registry_tables(con, Registry({}, [], {}))
 
 
+def empty_table(con: duckdb.DuckDBPyConnection, name: str, columns: Iterable[tuple[str, pa.DataType]]) -> None:
+    """Table ``name`` with these (column, arrow type) pairs, as its Python model writes it, and no row."""
+    replace_table(con, name, pa.table({column: pa.array([], kind) for column, kind in columns}))
+
+
 def empty_authorship_affiliations(con: duckdb.DuckDBPyConnection) -> None:
     """``authorship_affiliations`` with the model's columns and no row (no affiliation resolved)."""
-    replace_table(con, "authorship_affiliations", pa.table(
-        {name: pa.array([], kind) for name, kind in authorship_affiliations.TYPES.items()}))
+    empty_table(con, "authorship_affiliations", authorship_affiliations.TYPES.items())
+
+
+def empty_person_education(con: duckdb.DuckDBPyConnection) -> None:
+    """``person_education`` with the model's columns and no row (no history entry linked)."""
+    empty_table(con, "person_education", education_rows.COLUMNS)

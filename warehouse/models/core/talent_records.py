@@ -10,7 +10,7 @@ the tracks of the person's papers give ``track``/``tracks``/``main_track_tier``.
 of a person who is on a paper marked test_data or has a history entry from a test-data profile or ORCID record
 (fictional people of the mirror's fixture venue): the study views, exports and the report leave those records out.
 The corrections file and the resolver come from the ``BuildContext``. Every input is made earlier in dependency
-order (``talent_records.yml``); the readers still accept a ``person_education`` written before ``is_degree``.
+order (``talent_records.yml``) in its current shape: the readers never ask whether a table or column exists.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import duckdb
 import pyarrow as pa
 
 from etl.people.corrections import Correction, read_corrections
-from etl.people.history import InstitutionLookup, ResolverLookup, is_degree
-from etl.people.talent_inputs import HistoryRow, PaperAffiliation, history_row
+from etl.people.history import InstitutionLookup, ResolverLookup
+from etl.people.talent_inputs import HistoryRow, PaperAffiliation
 from etl.people.talent_record import TalentRecord, apply_corrections, build_record
 from warehouse.arrow_tables import replace_table
 from warehouse.build import BuildReport
@@ -87,54 +87,35 @@ def read_email_affiliations(con: duckdb.DuckDBPyConnection, lookup: InstitutionL
     return out
 
 
-def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
-                       [table, column]).fetchall()[0][0] > 0
-
-
 def read_history(con: duckdb.DuckDBPyConnection) -> dict[str, list[HistoryRow]]:
-    """person_education rows; a table written before is_degree existed gets the rule applied here (its
-    undated rows, with no observed year, then never count)."""
+    """person_education rows, with the counting years and evidence tier its model gave them."""
     out: dict[str, list[HistoryRow]] = defaultdict(list)
-    base = ("person_id, stage, institution_id, country_code, institution_type, start_year, end_year, source, "
-            "method, confidence, source_key")
-    if has_column(con, "person_education", "is_degree"):
-        extra = (", bounds, finished_from_year, country_source, degree_evidence"
-                 if has_column(con, "person_education", "precedence") else "")
-        for person_id, *values in con.execute(
-                f"SELECT {base}, is_degree, observed_year, counts_from_year, counts_to_year{extra} "  # noqa: S608
-                "FROM person_education").fetchall():
-            out[person_id].append(HistoryRow(*values))
-        return out
-    title = "position_title" if has_column(con, "person_education", "position_title") else "NULL"
-    for person_id, *values, position_title in con.execute(
-            f"SELECT {base}, {title} FROM person_education").fetchall():  # noqa: S608 - fixed identifiers
-        stage, institution_type = values[0], values[3]
-        out[person_id].append(history_row(*values, is_degree=is_degree(stage, institution_type,
-                                                                      position_title)))
+    for person_id, *values in con.execute(
+            """SELECT person_id, stage, institution_id, country_code, institution_type, start_year, end_year, source,
+                      method, confidence, source_key, is_degree, observed_year, counts_from_year, counts_to_year,
+                      bounds, finished_from_year, country_source, degree_evidence
+               FROM person_education""").fetchall():
+        out[person_id].append(HistoryRow(*values))
     return out
 
 
 def read_test_persons(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Persons described by test data (see module docstring)."""
-    persons: set[str] = set()
-    if has_column(con, "person_education", "test_data"):
-        persons |= {p for (p,) in con.execute("SELECT person_id FROM person_education WHERE test_data").fetchall()}
-    persons |= {p for (p,) in con.execute(
-        """SELECT ap.person_id FROM authorship_persons ap
+    return {p for (p,) in con.execute(
+        """SELECT person_id FROM person_education WHERE test_data
+           UNION
+           SELECT ap.person_id FROM authorship_persons ap
            JOIN stg_test_data_papers t USING (conference, year, paper_id)""").fetchall()}
-    return persons
 
 
 def read_person_years(con: duckdb.DuckDBPyConnection) -> dict[Key, list[tuple[str | None, str | None]]]:
     """(tier, track) of each person's papers per conference-year (track NULL when papers have none)."""
     out: dict[Key, list[tuple[str | None, str | None]]] = defaultdict(list)
-    track_column = "p.track" if has_column(con, "core_papers", "track") else "NULL::VARCHAR"
     for conference, year, person_id, tier, track in con.execute(
-            f"""SELECT ap.conference, ap.year, ap.person_id, p.tier, {track_column}
+            """SELECT ap.conference, ap.year, ap.person_id, p.tier, p.track
                FROM authorship_persons ap
                LEFT JOIN core_papers p USING (conference, year, paper_id)
-               ORDER BY ALL""").fetchall():  # noqa: S608 - fixed text
+               ORDER BY ALL""").fetchall():
         out[(conference, year, person_id)].append((tier, track))
     return out
 
