@@ -15,6 +15,8 @@ from talent.commands import eval as eval_commands
 from talent.commands import registry as registry_commands
 from warehouse.models.core.authorship_affiliations import resolve_authorship_affiliations
 
+from .model_inputs import CORE_AUTHORSHIPS, insert_authorships, run_models
+
 
 @pytest.fixture(scope="module")
 def resolver():
@@ -92,22 +94,25 @@ def test_eval_reports_missing_gold_dir(tmp_path, capsys):
 
 def test_warehouse_hook_weights_and_review_queue(resolver):
     con = duckdb.connect()
-    con.execute("CREATE TABLE authorships(conference VARCHAR, year INTEGER, paper_id VARCHAR, "
-                "author_position INTEGER, author_name VARCHAR, raw_affiliation VARCHAR, "
-                "author_source_id VARCHAR, source VARCHAR, source_url VARCHAR)")
-    con.executemany("INSERT INTO authorships VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+    run_models(con, *CORE_AUTHORSHIPS)
+    insert_authorships(con, [
         ("neurips", 2022, "p1", 1, "A", "Google Research + UC Berkeley", None, "openreview", None),
         ("neurips", 2022, "p1", 2, "B", "Tsinghua University", None, "openreview", None),
         ("neurips", 2022, "p2", 1, "C", "Tsinghua University", None, "openreview", None),
         ("neurips", 2022, "p2", 2, "D", "Zzyzx Quux Institute of Nothing", None, "openreview", None),
         ("neurips", 2022, "p2", 3, "E", None, None, "openreview", None),
-    ])
+    ], columns=("conference", "year", "paper_id", "author_position", "author_name", "raw_affiliation",
+                "author_source_id", "source", "source_url"))
     counts = resolve_authorship_affiliations(con, resolver)
     assert counts["distinct_strings"] == 4
     rows = con.execute("SELECT paper_id, author_position, institution_id, country_code, weight "
                        "FROM authorship_affiliations ORDER BY paper_id, author_position, institution_id").fetchall()
     assert rows[:3] == [("p1", 1, "00njsd438", "US", 0.5), ("p1", 1, "01an7q238", "US", 0.5),
                         ("p1", 2, "03cve4549", "CN", 1.0)]
+    # the parts of one string are numbered in the order they appear: the grain's last column
+    assert con.execute("SELECT affiliation_no, institution_id FROM authorship_affiliations WHERE paper_id = 'p1' "
+                       "AND author_position = 1 ORDER BY affiliation_no").fetchall() == [(1, "00njsd438"),
+                                                                                         (2, "01an7q238")]
     total = con.execute("SELECT sum(weight) FROM authorship_affiliations WHERE paper_id = 'p1'").fetchone()[0]
     assert total == pytest.approx(2.0)
     assert con.execute("SELECT * FROM unresolved_affiliations").fetchall() == [("Zzyzx Quux Institute of Nothing", 1)]

@@ -77,6 +77,17 @@ def test_unknown_dependency_key_and_missing_description_are_errors(fake_models: 
         discover(fake_models)
 
 
+def test_a_table_or_view_without_a_grain_is_an_error(fake_models: Path) -> None:
+    yml = fake_models / "staging" / "a_alone.yml"
+    yml.write_text(view_yml("a_alone", []).replace("    grain: [k]\n", ""))
+    with pytest.raises(ModelFileError, match=r"a_alone\.yml: object a_alone: no grain"):
+        discover(fake_models)
+    # a reason instead of a grain is no longer accepted: every table and view states its unique key
+    yml.write_text(view_yml("a_alone", []).replace("    grain: [k]\n", "    no_grain_reason: duplicates\n"))
+    with pytest.raises(ModelFileError, match="unknown keys"):
+        discover(fake_models)
+
+
 def run_all(con: duckdb.DuckDBPyConnection, models: list[Model]) -> BuildReport:
     report = BuildReport()
     for model in models:
@@ -144,11 +155,6 @@ def test_a_build_records_its_inputs_row_counts_and_checks(tmp_path: Path) -> Non
 
 
 SQL_WORDS = re.compile(r"\b(SELECT|FROM|JOIN|CREATE|INSERT)\b")
-# A read a model does not declare, and why it is allowed: (model, object) -> reason.
-ALLOWED_UNDECLARED = {
-    ("authorship_affiliations", "authorships"): "fallback for a hand-made warehouse holding only the authorships "
-    "table (tests/test_affiliation_cli.py, bench/scale.py); in a build core_authorships always exists",
-}
 
 
 def sql_text(model: Model) -> str:
@@ -173,10 +179,16 @@ def test_models_read_only_what_they_declare() -> None:
         own = {obj.name for obj in model.objects} | {c.name for obj in model.objects for c in obj.columns}
         for token in sorted(set(re.findall(r"[a-z_][a-z0-9_]*", sql_text(model).lower()))):
             stem = owner.get(token)
-            if stem and token not in own and stem not in model.depends_on \
-                    and (model.stem, token) not in ALLOWED_UNDECLARED:
+            if stem and token not in own and stem not in model.depends_on:
                 undeclared.append(f"{model.code.name} reads {token} (model {stem}) without depends_on")
     assert undeclared == []
+
+
+def test_no_model_branches_on_whether_a_table_exists() -> None:
+    """Inputs are made earlier in dependency order (or empty by a migration): a model just reads them."""
+    offenders = [str(path.relative_to(MODELS_DIR)) for path in sorted(MODELS_DIR.glob("*/*.py"))
+                 if re.search(r"\btable_exists\b", path.read_text(encoding="utf-8"))]
+    assert offenders == []
 
 
 def test_no_comment_on_in_model_code() -> None:
@@ -185,7 +197,7 @@ def test_no_comment_on_in_model_code() -> None:
     assert offenders == []
 
 
-def test_every_object_is_a_table_view_or_macro_with_a_grain_or_a_reason() -> None:
+def test_every_table_and_view_has_a_grain() -> None:
     for model in discover():
         for obj in model.objects:
-            assert obj.kind == "macro" or obj.grain or "no_grain_reason" in model.yml.read_text(), obj.name
+            assert obj.kind == "macro" or obj.grain, obj.name

@@ -223,6 +223,7 @@ def test_homepage_statements_join_person_education_through_the_profile() -> None
     person, entry, test_data = entries[0]
     assert (person, entry.source, entry.stated_stage, entry.country, test_data) == ("P1", "homepage", "undergrad",
                                                                                     "CN", True)
+    assert (entry.section, entry.entry_no) == ("statement", 1)  # the statement's number: person_education's grain
     row = staged_row(entry)
     assert record(2019, [row]).undergrad_country == "CN"  # stated years: holds for a 2019 record
     con.execute("UPDATE authorship_profile_links SET profile_kept = false")  # a profile the person build refused

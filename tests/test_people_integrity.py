@@ -16,6 +16,8 @@ from tests.test_talent_records_persons import make_warehouse, person_of
 from warehouse.models.core.persons_core import build_persons
 from warehouse.models.core.talent_records import build_talent_records
 
+from .model_inputs import empty_authorship_affiliations, empty_person_education, empty_registry_tables, run_models
+
 AUTHORSHIPS = [
     # conference, year, paper_id, position, name, affiliation, source_id, email_domain
     ("neurips", 2021, "z1", 1, "Zhi Jin", "Peking University", "~Zhi_Jin1", None),
@@ -113,11 +115,13 @@ def test_nameless_authorship_with_a_profile_is_resolved_by_the_profile_name(buil
 
 
 def talent_warehouse(built: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    built.execute("""CREATE TABLE core_papers AS SELECT DISTINCT conference, year, paper_id, 'poster' AS tier
-                     FROM core_authorships""")
-    built.execute("""CREATE TABLE person_education (person_id VARCHAR, stage VARCHAR, institution_id VARCHAR,
-                     country_code VARCHAR, institution_type VARCHAR, start_year INTEGER, end_year INTEGER,
-                     source VARCHAR, method VARCHAR, confidence DOUBLE, source_key VARCHAR)""")
+    """The persons built, their papers, no education and no resolved affiliation: the talent_records inputs."""
+    run_models(built, "core_papers", "stg_affiliation_provenance", "stg_test_data_papers")
+    built.execute("""INSERT INTO core_papers (conference, year, paper_id, tier)
+                     SELECT DISTINCT conference, year, paper_id, 'poster' FROM core_authorships""")
+    empty_registry_tables(built)
+    empty_authorship_affiliations(built)
+    empty_person_education(built)
     return built
 
 

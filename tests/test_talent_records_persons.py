@@ -3,12 +3,12 @@ same-paper constraint, profile ids as strong keys, and person ids that survive r
 
 from __future__ import annotations
 
-from importlib import resources
-
 import duckdb
 import pytest
 
 from warehouse.models.core.persons_core import build_persons
+
+from .model_inputs import CORE_AUTHORSHIPS, insert_authorships, run_models
 
 AUTHORSHIPS = [
     # conference, year, paper_id, position, name, affiliation, source_id, email_domain
@@ -29,12 +29,10 @@ PROFILES = [
 
 
 def make_warehouse(authorships: list[tuple] = AUTHORSHIPS) -> duckdb.DuckDBPyConnection:
+    """A migrated warehouse with these authorships, the profile each answered, and no landed profile page."""
     con = duckdb.connect()
-    con.execute((resources.files("warehouse") / "migrations" / "010_person_ids.sql").read_text(encoding="utf-8"))
-    con.execute("""CREATE TABLE core_authorships (conference VARCHAR, year INTEGER, paper_id VARCHAR,
-                   author_position INTEGER, author_name VARCHAR, raw_affiliation VARCHAR,
-                   author_source_id VARCHAR, email_domain VARCHAR)""")
-    con.executemany("INSERT INTO core_authorships VALUES (?, ?, ?, ?, ?, ?, ?, ?)", authorships)
+    run_models(con, *CORE_AUTHORSHIPS, "stg_openreview_profiles")
+    insert_authorships(con, authorships)
     con.execute("""CREATE TABLE stg_authorship_profiles (conference VARCHAR, year INTEGER, paper_id VARCHAR,
                    author_position INTEGER, profile_id VARCHAR, orcid VARCHAR, dblp_pid VARCHAR,
                    preferred_name VARCHAR)""")
@@ -90,8 +88,8 @@ def test_ids_survive_an_earlier_paper_arriving() -> None:
     con = make_warehouse()
     build_persons(con)
     before = person_of(con)[("p3", 1)]
-    con.execute("INSERT INTO core_authorships VALUES ('neurips', 2018, 'p0', 1, 'José Miguel Hernández-Lobato', "
-                "'University of Cambridge', NULL, NULL)")
+    insert_authorships(con, [("neurips", 2018, "p0", 1, "José Miguel Hernández-Lobato", "University of Cambridge",
+                              None, None)])
     build_persons(con)
     after = person_of(con)
     assert after[("p3", 1)] == before == after[("p0", 1)]

@@ -22,7 +22,7 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when PyYA
 LAYERS = ("staging", "core", "marts")
 KINDS = ("table", "view", "macro")
 MODEL_KEYS = {"depends_on", "objects"}
-OBJECT_KEYS = {"name", "kind", "description", "grain", "no_grain_reason", "columns"}
+OBJECT_KEYS = {"name", "kind", "description", "grain", "columns"}
 COLUMN_KEYS = {"name", "description", "tests"}
 COLUMN_TESTS = {"not_null"}
 
@@ -103,9 +103,8 @@ def _object(path: Path, raw: dict[str, Any], glossary: dict[str, str]) -> ModelO
         raise ModelFileError(f"{path}: object {name}: no description")
     columns = tuple(_column(path, name, column, glossary) for column in raw.get("columns") or ())
     grain = tuple(raw.get("grain") or ())
-    # an object with no unique key says why in no_grain_reason (a real gap to fix, listed, not hidden)
-    if kind != "macro" and not grain and not str(raw.get("no_grain_reason") or "").strip():
-        raise ModelFileError(f"{path}: object {name}: no grain (the columns unique together) and no no_grain_reason")
+    if kind != "macro" and not grain:  # every table and view states the columns unique together
+        raise ModelFileError(f"{path}: object {name}: no grain (the columns unique together)")
     missing = set(grain) - {column.name for column in columns}
     if missing:
         raise ModelFileError(f"{path}: object {name}: grain names undocumented columns {sorted(missing)}")

@@ -1,10 +1,12 @@
 """Authorship affiliation rows: each authorship's raw string (and email domain) resolved into weighted rows.
 
 Grain of the rows: one per (authorship, affiliation) — an author with N affiliations gets N rows of weight
-1/N, so summing weights counts each authorship once. Unresolved affiliations keep a row with NULL institution
-(and the country when the string names one), so coverage is visible in SQL; the distinct unresolved strings
-are counted for review. Each distinct (raw string, email domain) pair is resolved once. Pure: rows in, rows
-out; the warehouse model ``warehouse/models/core/authorship_affiliations.py`` reads and writes the tables.
+1/N, so summing weights counts each authorship once; ``affiliation_no`` numbers them 1..N in the order the
+parts appear in the string (two parts resolving to the same institution stay two rows). Unresolved
+affiliations keep a row with NULL institution (and the country when the string names one), so coverage is
+visible in SQL; the distinct unresolved strings are counted for review. Each distinct (raw string, email
+domain) pair is resolved once. Pure: rows in, rows out; the warehouse model
+``warehouse/models/core/authorship_affiliations.py`` reads and writes the tables.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from etl.affiliations.resolver import AffiliationResolver, ResolvedAffiliation
 log = logging.getLogger(__name__)
 
 COLUMNS = ("conference", "year", "paper_id", "author_position", "institution_id", "country_code", "weight",
-           "confidence", "method")
+           "confidence", "method", "affiliation_no")
 AuthorshipString = tuple[str, int, str, int, str | None, str | None]  # key, raw affiliation, email domain
 
 
@@ -50,11 +52,12 @@ def resolve_affiliation_rows(rows: Iterable[AuthorshipString], resolver: Affilia
         if raw.strip() and not any(r.institution_id for r in results):
             unresolved[raw] = unresolved.get(raw, 0) + 1
         weight = 1.0 / len(results)
-        for r in results:
+        for affiliation_no, r in enumerate(results, 1):
             if r.site_countries:
                 sites.append((len(cols["conference"]), r))
             for name, value in zip(COLUMNS, (conference, year, paper_id, position, r.institution_id,
-                                             r.country_code, weight, r.confidence, r.method), strict=True):
+                                             r.country_code, weight, r.confidence, r.method, affiliation_no),
+                                   strict=True):
                 cols[name].append(value)
     settle_sites(cols, sites)
     return AffiliationRows(cols, unresolved, len(by_string), n_rows)

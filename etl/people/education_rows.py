@@ -2,7 +2,9 @@
 columns out; the warehouse model ``warehouse/models/core/person_education.py`` reads the entries and writes).
 
 Grain: one row per (person, source entry) — every dated position of every OpenReview profile and every
-ORCID education/employment linked to the person, staged and resolved (see ``etl.people.history``). A
+ORCID education/employment linked to the person, staged and resolved (see ``etl.people.history``). The entry
+is (source, source_key, source_section, source_entry_no): a profile listing the same position twice gives two
+rows that differ only in ``source_entry_no``. A
 profile shared by two persons (should not happen, the profile id is a strong key) would list under both.
 
 Only profiles the person build kept (``authorship_profile_links.profile_kept``: the profile's names share a
@@ -44,7 +46,8 @@ COLUMNS = (
     ("is_degree", pa.bool_()), ("observed_year", pa.int32()), ("counts_from_year", pa.int32()),
     ("counts_to_year", pa.int32()), ("test_data", pa.bool_()), ("bounds", pa.string()),
     ("finished_from_year", pa.int32()), ("country_source", pa.string()), ("degree_evidence", pa.string()),
-    ("precedence", pa.int32()), ("city", pa.string()), ("evidence", pa.string()),
+    ("precedence", pa.int32()), ("city", pa.string()), ("evidence", pa.string()), ("source_section", pa.string()),
+    ("source_entry_no", pa.int32()),
 )
 
 
@@ -70,7 +73,7 @@ def education_table(entries: list[tuple[str, HistoryEntry, bool]], lookup: Insti
             "counts_to_year": staged.counts_to_year, "test_data": test_data, "bounds": staged.bounds,
             "finished_from_year": staged.finished_from_year, "country_source": staged.country_source,
             "degree_evidence": staged.degree_evidence, "precedence": staged.precedence, "city": staged.city,
-            "evidence": staged.evidence,
+            "evidence": staged.evidence, "source_section": entry.section, "source_entry_no": entry.entry_no,
         }
         for name, value in values.items():
             columns[name].append(value)

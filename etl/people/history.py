@@ -177,7 +177,7 @@ class HistoryEntry:
 
     source: str
     source_key: str  # profile id or ORCID iD
-    section: str  # history (OpenReview), education or employment (ORCID)
+    section: str  # history (OpenReview), education or employment (ORCID), statement (homepage)
     title: str | None
     institution_name: str | None
     domain: str | None
@@ -193,6 +193,7 @@ class HistoryEntry:
     institution_id: str | None = None  # a homepage statement's resolved institution
     confidence: float | None = None  # a homepage statement's own confidence
     evidence: str | None = None  # a homepage statement's evidence span
+    entry_no: int | None = None  # the entry's number within its source key and section (from 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """authorship_affiliations and unresolved_affiliations: every authorship's affiliation string resolved.
 
-Grain of authorship_affiliations: one row per (authorship, affiliation), weight 1/N over an author's N
+Grain of authorship_affiliations: one row per (authorship, affiliation_no), weight 1/N over an author's N
 affiliations (``etl.affiliations.authorship_rows``); unresolved_affiliations: one row per distinct raw
 string that resolved to no institution, the review queue. The resolver comes from the ``BuildContext``.
 """
@@ -17,25 +17,20 @@ from etl.affiliations.resolver import AffiliationResolver
 from warehouse.arrow_tables import replace_table
 from warehouse.build import BuildReport
 from warehouse.context import BuildContext
-from warehouse.sql import table_exists
 
 log = logging.getLogger(__name__)
 
 TYPES = {"conference": pa.string(), "year": pa.int32(), "paper_id": pa.string(), "author_position": pa.int32(),
          "institution_id": pa.string(), "country_code": pa.string(), "weight": pa.float64(),
-         "confidence": pa.float64(), "method": pa.string()}
+         "confidence": pa.float64(), "method": pa.string(), "affiliation_no": pa.int32()}
 
 
 def resolve_authorship_affiliations(con: duckdb.DuckDBPyConnection, resolver: AffiliationResolver
                                     ) -> dict[str, int]:
     """Create or replace ``authorship_affiliations`` and ``unresolved_affiliations``; rows written."""
-    # core_authorships also carries the email domain (from OpenReview author ids, or an address typed into the
-    # affiliation field); a bare `authorships` table (a test, a benchmark) has none.
-    source = ("core_authorships" if table_exists(con, "core_authorships")
-              else "(SELECT *, NULL AS email_domain FROM authorships)")
+    # the email domain comes from OpenReview author ids, or an address typed into the affiliation field
     rows = con.execute(
-        "SELECT conference, year, paper_id, author_position, raw_affiliation, email_domain "  # noqa: S608
-        f"FROM {source}"
+        "SELECT conference, year, paper_id, author_position, raw_affiliation, email_domain FROM core_authorships"
     ).fetchall()
     resolved = resolve_affiliation_rows(rows, resolver)
     table = pa.table({name: pa.array(resolved.columns[name], kind) for name, kind in TYPES.items()})

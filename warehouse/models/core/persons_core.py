@@ -22,7 +22,6 @@ from etl.people.records import Model
 from warehouse.arrow_tables import replace_table
 from warehouse.build import BuildReport
 from warehouse.context import BuildContext
-from warehouse.sql import table_exists
 
 log = logging.getLogger(__name__)
 
@@ -30,25 +29,18 @@ AUTHORSHIP_SQL = """
 SELECT a.conference, a.year, a.paper_id, a.author_position, a.author_name, a.raw_affiliation,
        a.email_domain,
        CASE WHEN a.author_source_id LIKE '~%' THEN a.author_source_id END AS requested_id,
-       p.profile_id, p.orcid, p.dblp_pid, p.preferred_name, {listed_names} AS listed_names
+       p.profile_id, p.orcid, p.dblp_pid, p.preferred_name, n.names AS listed_names
 FROM core_authorships a
 LEFT JOIN stg_authorship_profiles p USING (conference, year, paper_id, author_position)
-{names_join}
-ORDER BY a.conference, a.year, a.paper_id, a.author_position
-"""
-LISTED_NAMES_JOIN = """
 LEFT JOIN (SELECT profile_id, flatten(list(names)) AS names FROM stg_openreview_profiles
            WHERE status = 'found' GROUP BY profile_id) n ON n.profile_id = p.profile_id
+ORDER BY a.conference, a.year, a.paper_id, a.author_position
 """
 
 
 def read_profile_links(con: duckdb.DuckDBPyConnection) -> tuple[list[Authorship], list[ProfileLink]]:
-    """Every authorship with its vetted profile, and the judgement of each that carries an OpenReview id.
-    (A hand-made test warehouse may lack ``stg_openreview_profiles``: the profiles' other names are then none.)"""
-    has_names = table_exists(con, "stg_openreview_profiles")
-    sql = AUTHORSHIP_SQL.format(listed_names="n.names" if has_names else "NULL::VARCHAR[]",
-                                names_join=LISTED_NAMES_JOIN if has_names else "")
-    return vet_authorships(con.execute(sql).fetchall())
+    """Every authorship with its vetted profile, and the judgement of each that carries an OpenReview id."""
+    return vet_authorships(con.execute(AUTHORSHIP_SQL).fetchall())
 
 
 def write_profile_links(con: duckdb.DuckDBPyConnection, links: list[ProfileLink]) -> None:

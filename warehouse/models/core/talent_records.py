@@ -9,8 +9,8 @@ profile snapshot) is read from ``stg_affiliation_provenance`` and carried into t
 the tracks of the person's papers give ``track``/``tracks``/``main_track_tier``. ``test_data`` marks every record
 of a person who is on a paper marked test_data or has a history entry from a test-data profile or ORCID record
 (fictional people of the mirror's fixture venue): the study views, exports and the report leave those records out.
-The corrections file and the resolver come from the ``BuildContext``. The readers still accept a hand-made test
-warehouse without the affiliation tables or with an older ``person_education``; in a build every input exists.
+The corrections file and the resolver come from the ``BuildContext``. Every input is made earlier in dependency
+order (``talent_records.yml``) in its current shape: the readers never ask whether a table or column exists.
 """
 
 from __future__ import annotations
@@ -24,40 +24,23 @@ import duckdb
 import pyarrow as pa
 
 from etl.people.corrections import Correction, read_corrections
-from etl.people.history import InstitutionLookup, ResolverLookup, is_degree
-from etl.people.talent_inputs import HistoryRow, PaperAffiliation, history_row
+from etl.people.history import InstitutionLookup, ResolverLookup
+from etl.people.talent_inputs import HistoryRow, PaperAffiliation
 from etl.people.talent_record import TalentRecord, apply_corrections, build_record
 from warehouse.arrow_tables import replace_table
 from warehouse.build import BuildReport
 from warehouse.context import BuildContext
-from warehouse.sql import table_exists
 
 log = logging.getLogger(__name__)
 
 Key = tuple[str, int, str]  # conference, year, person_id
 
 
-def _institution_types(con: duckdb.DuckDBPyConnection, lookup: ResolverLookup | None) -> dict[str, str | None]:
-    if table_exists(con, "institutions"):
-        return dict(con.execute("SELECT institution_id, type FROM institutions").fetchall())
-    return {iid: info[2] for iid, info in (lookup or ResolverLookup()).resolver.index.info.items()}  # type: ignore[attr-defined]
-
-
-def read_affiliations(con: duckdb.DuckDBPyConnection, lookup: ResolverLookup | None = None
-                      ) -> dict[Key, list[PaperAffiliation]]:
+def read_affiliations(con: duckdb.DuckDBPyConnection) -> dict[Key, list[PaperAffiliation]]:
     out: dict[Key, list[PaperAffiliation]] = defaultdict(list)
-    if not table_exists(con, "authorship_affiliations"):
-        log.warning("authorship_affiliations is absent: work country comes from profile histories only")
-        return out
-    types = _institution_types(con, lookup)
-    provenance = (
-        "LEFT JOIN stg_affiliation_provenance pv USING (conference, year, paper_id, author_position)"
-        if table_exists(con, "stg_affiliation_provenance")
-        else "LEFT JOIN (SELECT NULL::VARCHAR AS conference, NULL::INTEGER AS year, NULL::VARCHAR AS paper_id, "
-        "NULL::INTEGER AS author_position, NULL::VARCHAR AS affiliation_origin, "
-        "NULL::INTEGER AS affiliation_observed_year) pv USING (conference, year, paper_id, author_position)")
+    types = dict(con.execute("SELECT institution_id, type FROM institutions").fetchall())
     rows = con.execute(
-        f"""SELECT ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position, aa.institution_id,
+        """SELECT ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position, aa.institution_id,
                   aa.country_code, coalesce(aa.weight, 1.0), coalesce(aa.confidence, 0.0), aa.method,
                   -- a row resolved from the email domain on the paper (no string) is submission-time evidence
                   CASE WHEN aa.method LIKE 'email-domain%' THEN 'email_domain_on_paper'
@@ -65,8 +48,8 @@ def read_affiliations(con: duckdb.DuckDBPyConnection, lookup: ResolverLookup | N
                   CASE WHEN aa.method LIKE 'email-domain%' THEN ap.year ELSE pv.affiliation_observed_year END
            FROM authorship_affiliations aa
            JOIN authorship_persons ap USING (conference, year, paper_id, author_position)
-           {provenance}
-           ORDER BY ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position"""  # noqa: S608 - fixed text
+           LEFT JOIN stg_affiliation_provenance pv USING (conference, year, paper_id, author_position)
+           ORDER BY ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position"""
     ).fetchall()
     for (conference, year, person_id, paper_id, position, iid, country, weight, confidence, method, origin,
          observed) in rows:
@@ -104,55 +87,35 @@ def read_email_affiliations(con: duckdb.DuckDBPyConnection, lookup: InstitutionL
     return out
 
 
-def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
-                       [table, column]).fetchall()[0][0] > 0
-
-
 def read_history(con: duckdb.DuckDBPyConnection) -> dict[str, list[HistoryRow]]:
-    """person_education rows; a table written before is_degree existed gets the rule applied here (its
-    undated rows, with no observed year, then never count)."""
+    """person_education rows, with the counting years and evidence tier its model gave them."""
     out: dict[str, list[HistoryRow]] = defaultdict(list)
-    base = ("person_id, stage, institution_id, country_code, institution_type, start_year, end_year, source, "
-            "method, confidence, source_key")
-    if has_column(con, "person_education", "is_degree"):
-        extra = (", bounds, finished_from_year, country_source, degree_evidence"
-                 if has_column(con, "person_education", "precedence") else "")
-        for person_id, *values in con.execute(
-                f"SELECT {base}, is_degree, observed_year, counts_from_year, counts_to_year{extra} "  # noqa: S608
-                "FROM person_education").fetchall():
-            out[person_id].append(HistoryRow(*values))
-        return out
-    title = "position_title" if has_column(con, "person_education", "position_title") else "NULL"
-    for person_id, *values, position_title in con.execute(
-            f"SELECT {base}, {title} FROM person_education").fetchall():  # noqa: S608 - fixed identifiers
-        stage, institution_type = values[0], values[3]
-        out[person_id].append(history_row(*values, is_degree=is_degree(stage, institution_type,
-                                                                      position_title)))
+    for person_id, *values in con.execute(
+            """SELECT person_id, stage, institution_id, country_code, institution_type, start_year, end_year, source,
+                      method, confidence, source_key, is_degree, observed_year, counts_from_year, counts_to_year,
+                      bounds, finished_from_year, country_source, degree_evidence
+               FROM person_education""").fetchall():
+        out[person_id].append(HistoryRow(*values))
     return out
 
 
 def read_test_persons(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Persons described by test data (see module docstring); empty when the staging view is absent."""
-    persons: set[str] = set()
-    if has_column(con, "person_education", "test_data"):
-        persons |= {p for (p,) in con.execute("SELECT person_id FROM person_education WHERE test_data").fetchall()}
-    if table_exists(con, "stg_test_data_papers"):
-        persons |= {p for (p,) in con.execute(
-            """SELECT ap.person_id FROM authorship_persons ap
-               JOIN stg_test_data_papers t USING (conference, year, paper_id)""").fetchall()}
-    return persons
+    """Persons described by test data (see module docstring)."""
+    return {p for (p,) in con.execute(
+        """SELECT person_id FROM person_education WHERE test_data
+           UNION
+           SELECT ap.person_id FROM authorship_persons ap
+           JOIN stg_test_data_papers t USING (conference, year, paper_id)""").fetchall()}
 
 
 def read_person_years(con: duckdb.DuckDBPyConnection) -> dict[Key, list[tuple[str | None, str | None]]]:
     """(tier, track) of each person's papers per conference-year (track NULL when papers have none)."""
     out: dict[Key, list[tuple[str | None, str | None]]] = defaultdict(list)
-    track_column = "p.track" if has_column(con, "core_papers", "track") else "NULL::VARCHAR"
     for conference, year, person_id, tier, track in con.execute(
-            f"""SELECT ap.conference, ap.year, ap.person_id, p.tier, {track_column}
+            """SELECT ap.conference, ap.year, ap.person_id, p.tier, p.track
                FROM authorship_persons ap
                LEFT JOIN core_papers p USING (conference, year, paper_id)
-               ORDER BY ALL""").fetchall():  # noqa: S608 - fixed text
+               ORDER BY ALL""").fetchall():
         out[(conference, year, person_id)].append((tier, track))
     return out
 
@@ -160,7 +123,7 @@ def read_person_years(con: duckdb.DuckDBPyConnection) -> dict[Key, list[tuple[st
 def build_records(con: duckdb.DuckDBPyConnection, corrections: list[Correction],
                   lookup: ResolverLookup | None = None) -> tuple[list[TalentRecord], set[int]]:
     names = dict(con.execute("SELECT person_id, name FROM persons_core").fetchall())
-    affiliations = read_affiliations(con, lookup)
+    affiliations = read_affiliations(con)
     email_affiliations = read_email_affiliations(con, lookup)
     history = read_history(con)
     by_person: dict[str, list[Correction]] = defaultdict(list)
