@@ -49,7 +49,7 @@ def read_affiliations(con: duckdb.DuckDBPyConnection) -> dict[Key, list[PaperAff
            FROM authorship_affiliations aa
            JOIN authorship_persons ap USING (conference, year, paper_id, author_position)
            LEFT JOIN stg_affiliation_provenance pv USING (conference, year, paper_id, author_position)
-           ORDER BY ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position"""
+           ORDER BY ap.conference, ap.year, ap.person_id, aa.paper_id, aa.author_position, aa.affiliation_no"""
     ).fetchall()
     for (conference, year, person_id, paper_id, position, iid, country, weight, confidence, method, origin,
          observed) in rows:
