@@ -21,6 +21,7 @@ from talent.commands import (
     education,
     load,
     mirror,
+    models,
     ops,
     quarantine,
     registry,
@@ -35,7 +36,7 @@ DEFAULT_WAREHOUSE = Path("warehouse/talent.duckdb")
 
 # Command groups, in the order `talent --help` lists them.
 COMMAND_MODULES: tuple[ModuleType, ...] = (
-    demo, crawl, ops, load, quarantine, study, status, mirror, registry, affiliations, education, authors,
+    demo, crawl, ops, load, models, quarantine, study, status, mirror, registry, affiliations, education, authors,
     review, eval_commands,
 )
 
