@@ -41,11 +41,6 @@ class BuildReport:
     checks: CheckTally = field(default_factory=CheckTally)  # model checks run and passed
 
 
-def model_names() -> list[str]:
-    """Every model's stem, in build order."""
-    return [model.stem for model in discover()]
-
-
 def execute_model(con: duckdb.DuckDBPyConnection, model: Model, ctx: BuildContext, report: BuildReport) -> None:
     """Run one model, then document its objects from the yml and run its checks."""
     if model.is_python:
